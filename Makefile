@@ -1,0 +1,57 @@
+# Two commands do all set-up on a fresh clone: `make lab` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
+JOBS   ?= 2
+
+.PHONY: lab test test-unit test-notebooks test-browser notebooks html bench clean
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "nnlab needs Python >= 3.10")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.lab: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e '.[lab]'
+	@touch $@
+
+$(VENV)/.test: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e '.[test,lab]'
+	@touch $@ $(VENV)/.lab
+
+## make lab: install what the course needs and open JupyterLab on notebook 00 (127.0.0.1, token on)
+lab: $(VENV)/.lab
+	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb --ip=127.0.0.1 $(ROOT_FLAG) \
+	    --ServerApp.root_dir=$(CURDIR)
+
+## make test: unit tests, then every notebook under strict nbval
+test: test-unit test-notebooks
+
+test-unit: $(VENV)/.test
+	$(PY) -m pytest -q -n $(JOBS) tests --ignore=tests/browser
+
+test-notebooks: $(VENV)/.test
+	$(PY) -m pytest -q -n $(JOBS) $(NBVAL) notebooks
+
+## make test-browser: every notebook run in JupyterLab in headless Chromium (screenshots in artefacts/)
+test-browser: $(VENV)/.test
+	@bash tests/browser/ensure_chromium.sh
+	$(PY) -m pytest -q -p no:xdist tests/browser
+
+## make notebooks: rebuild every notebook from notebooks/src, execute it, strip varying metadata
+notebooks: $(VENV)/.test
+	$(PY) notebooks/build.py
+
+## make html: static HTML of every executed notebook into html/
+html: $(VENV)/.test
+	$(PY) -m nnlab.export html
+
+## make bench: run the benchmarks (figures go to benchmarks/README.md by hand)
+bench: $(VENV)/.test
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) artefacts html .hypothesis

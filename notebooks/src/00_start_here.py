@@ -1,0 +1,70 @@
+# %% [metadata]
+# {"nnlab": {"main": "nnlab.start:demo_explorer", "title": "Start here"}}
+# %% [markdown]
+# # 00 · Start here
+#
+# Welcome to **nnlab**, a step-by-step course in the foundations of deep learning. Every number
+# in these notebooks can be followed line by line: as algebra (sympy) and as numbers (numpy).
+# Move a slider and every line that depends on it is recomputed at once.
+#
+# This notebook is the map of the suite, shows how the sliders and the check-your-answer cells
+# work, and checks that your environment is ready.
+# %% [markdown]
+# ## Setup
+# Every notebook opens with the same cell: the versions it was executed with, and the seed of
+# every random generator, so that your numbers are the numbers printed here.
+# %%
+import nnlab
+from nnlab.start import environment_report
+
+SEED = 0
+print(environment_report())
+# %% [markdown]
+# ## The map of the course
+# The course follows two sets of notes (in `../shared/course-notes/` of the repository's
+# workspace). Each notebook says which part it follows.
+# %%
+from nnlab.start import course_map
+
+course_map()
+# %% [markdown]
+# ## How the sliders work
+# Each interactive figure is an *explorer* built by a function of `nnlab`. Move a slider and
+# the numbers and the plot below it are recomputed. The explorer below evaluates one
+# sigmoid neuron, y = σ(w·x + b): try moving **w**.
+#
+# The numbers shown inside a widget are not stored in the notebook file; the cell after it
+# prints the same numbers as plain text, so you can compare yours with it.
+# %%
+# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state, which nbval cannot compare
+# meaningfully; the next cell prints the numbers it shows.
+from nnlab.start import demo_explorer
+
+demo = demo_explorer()
+demo
+# %%
+print(demo.state())
+# %% [markdown]
+# Everything a slider does can also be done in code: set the slider's `value` and the explorer
+# recomputes. This is also how the tests check every widget without a browser.
+# %%
+demo.controls["w"].value = 2.0
+print(demo.state())
+# %% [markdown]
+# ## How the exercises work
+# Every notebook ends with exercises. Type your answer in place of `None` and run the cell: the
+# helper says whether it is right and, if it is not, what the likely slip is. `solution(n)`
+# shows the worked answer.
+# %%
+from nnlab.start import exercises as ex
+
+print(ex.show(1))
+# %%
+answer = None  # your answer here, e.g. 0.5
+ex.check(1, answer)
+# %% [markdown]
+# A wrong answer is explained:
+# %%
+ex.check(1, -0.7311)
+# %%
+ex.solution(1)
