@@ -143,10 +143,10 @@ def _templates(layers, activations, has_bias, frozen):
         tokens = {sp.Symbol(n, real=True): f"@{n}@" for n in names}
         latex = sp.latex(expr, order="none", mul_symbol="dot", symbol_names=tokens)
         text = sp.sstr(expr, order="none")
-        text = text.replace("**2", "²").replace("*", "·").replace("exp(", "e^(")
-        if names:
+        if names:  # mark the symbols first, while every name is still a plain word
             text = re.sub(r"\b(" + "|".join(map(re.escape, names)) + r")\b",
                           lambda m: f"@{m.group(1)}@", text)
+        text = text.replace("**2", "²").replace("*", "·").replace("exp(", "e^(")
         out[key] = (latex, text, names)
     return out
 
@@ -167,6 +167,9 @@ def _values(trace: Trace) -> dict[str, float]:
         elif r.kind in ("dw", "db"):
             vals["D" + r.ref] = r.value
     return vals
+
+
+_SINGLE = re.compile(r"\(\((-[0-9.e+-]+)\)\)")
 
 
 def _number(v: float) -> str:
@@ -191,6 +194,7 @@ def attach_formulas(trace: Trace) -> Trace:
             num = _number(vals[n])
             s_latex = s_latex.replace(tok, num)
             s_text = s_text.replace(tok, num)
+        s_text = _SINGLE.sub(r"(\1)", s_text)  # tanh((-0.69)) -> tanh(-0.69)
         r.formula_latex, r.formula_text = f_latex, f_text
         r.substituted_latex, r.substituted_text = s_latex, s_text
     return trace
