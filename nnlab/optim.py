@@ -1,0 +1,568 @@
+"""The optimizers of the course, as update rules on lists of numpy arrays.
+
+Every optimizer has `step(params, grads)`: `params` and `grads` are lists of numpy arrays of
+matching shapes; it returns a NEW list of arrays and keeps its state (velocities, moments,
+the step count) inside, keyed by position in the list. `reset()` forgets the state.
+
+By default (`form="torch"`) each class follows the algorithm documented by torch.optim, with
+the same names, hyperparameters and defaults (`SGD`, `Adagrad`, `RMSprop`, `Adam`, `Adamax`,
+`NAdam`), and the arithmetic is done in the same order, so the numbers agree with PyTorch to
+float64 rounding. `form="notes"` gives the form the course notes write:
+
+- Momentum: v = γ·v + η·∇J(θ),  θ = θ − v   (η inside the velocity; torch keeps b = μ·b + g and
+  steps θ − η·b. With a constant η, v = η·b: the two paths are the same.)
+- NAG: v = γ·v + η·∇J(θ − γ·v),  θ = θ − v   (the look-ahead form: the gradient is taken at
+  `lookahead(params)` = θ − γ·v. The notes drop the γ, writing v = v + η∇J(θ − v); that is a
+  slip: with γ = 1 the velocity never decays. torch's nesterov=True is the same algorithm
+  rewritten so that its parameters ARE the look-ahead points θ − γ·v of the notes' form.)
+- Adagrad, RMSprop: θ = θ − η/√(G + ε) · g   (ε inside the square root; torch: η·g/(√G + ε)).
+- Adam: m̂ = m/(1 − β1), v̂ = v/(1 − β2)  (the notes write the bias correction without the
+  power t: a slip. It is right at t = 1 only; torch uses 1 − β1**t, 1 − β2**t.)
+- Adamax: m = β1·m + (1 − β1)·g, u = max(β2·u, |g|), θ = θ − η·m/u  (no bias correction, no ε).
+- NAdam: Nesterov momentum with a constant μ = β1 (no momentum schedule); torch multiplies β1
+  by 1 − 0.5·0.96**(t·momentum_decay).
+
+`run(optimizer, grad_fn, x0, steps)` follows one optimizer from x0 on a function whose
+gradient is `grad_fn(x)` and returns the path; it evaluates the gradient where the optimizer
+asks (`lookahead`), which matters only for the notes' NAG.
+
+`explain(params, grads)` returns the next update written out line by line — (quantity,
+formula, formula with numbers, value) — without changing the optimizer's state.
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from ._validate import fail, finite_array, finite_number
+
+FORMS = ("torch", "notes")
+
+
+def _fmt(v) -> str:
+    a = np.asarray(v, dtype=float)
+    if a.ndim == 0:
+        return f"{float(a):.6g}"
+    return np.array2string(a, separator=", ", max_line_width=120,
+                           formatter={"float_kind": lambda v: f"{v:.4g}"})
+
+
+def _form(form) -> str:
+    if not isinstance(form, str) or form.strip().lower() not in FORMS:
+        fail("form", "one of " + ", ".join(repr(f) for f in FORMS), form)
+    return form.strip().lower()
+
+
+def _lr(value) -> float:
+    return finite_number("lr", value, minimum=0.0, strict_min=True)
+
+
+def _unit(name, value) -> float:
+    """A number in [0, 1) (betas, momentum, alpha)."""
+    v = finite_number(name, value)
+    if not 0.0 <= v < 1.0:
+        fail(name, "a number in [0, 1)", value)
+    return v
+
+
+def _nonneg(name, value) -> float:
+    return finite_number(name, value, minimum=0.0)
+
+
+def _betas(value) -> tuple[float, float]:
+    try:
+        b1, b2 = value
+    except (TypeError, ValueError):
+        fail("betas", "a pair (beta1, beta2), each in [0, 1)", value)
+    return _unit("betas[0]", b1), _unit("betas[1]", b2)
+
+
+class Optimizer:
+    """Base class: validation of params/grads, per-position state, tracing for `explain`."""
+
+    name = "optimizer"
+    forms = ("torch",)
+
+    def __init__(self, form="torch"):
+        form = _form(form)
+        if form not in self.forms:
+            fail("form", f"{' or '.join(repr(f) for f in self.forms)} for {type(self).__name__}",
+                 form)
+        self.form = form
+        self.reset()
+
+    # -- state ------------------------------------------------------------------------------
+    def reset(self) -> None:
+        self.t = 0
+        self.state: list[dict] = []
+        self._rec = None
+
+    @property
+    def hyper(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()
+                if not k.startswith("_") and k not in ("t", "state", "form")}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
+        extra = ", form='notes'" if self.form == "notes" else ""
+        return f"{type(self).__name__}({args}{extra})"
+
+    # -- checks -----------------------------------------------------------------------------
+    def _check(self, params, grads):
+        if isinstance(params, np.ndarray) or not isinstance(params, (list, tuple)):
+            fail("params", "a list of numpy arrays", type(params).__name__)
+        if isinstance(grads, np.ndarray) or not isinstance(grads, (list, tuple)):
+            fail("grads", "a list of numpy arrays", type(grads).__name__)
+        if len(params) != len(grads):
+            fail("grads", f"a list of {len(params)} arrays (one per parameter)", len(grads))
+        ps = [finite_array(f"params[{i}]", p) for i, p in enumerate(params)]
+        gs = []
+        for i, (p, g) in enumerate(zip(ps, grads)):
+            g = finite_array(f"grads[{i}]", g)
+            if g.shape != p.shape:
+                fail(f"grads[{i}]", f"shape {p.shape} like params[{i}]", f"shape {g.shape}")
+            gs.append(g)
+        if self.state and (len(self.state) != len(ps) or any(
+                st["shape"] != p.shape for st, p in zip(self.state, ps))):
+            fail("params", "the same list of shapes as in the previous steps (or call reset())",
+                 [p.shape for p in ps])
+        return ps, gs
+
+    # -- public API -------------------------------------------------------------------------
+    def lookahead(self, params) -> list:
+        """Where the next gradient must be evaluated (θ itself, except for the notes' NAG)."""
+        return [np.array(p, dtype=float) for p in params]
+
+    def step(self, params, grads) -> list:
+        ps, gs = self._check(params, grads)
+        if not self.state:
+            self.state = [{"shape": p.shape} for p in ps]
+        self.t += 1
+        out = []
+        for i, (p, g) in enumerate(zip(ps, gs)):
+            out.append(self._update(p.copy(), g.copy(), self.state[i]))
+        return out
+
+    def explain(self, params, grads) -> list[tuple[str, str, str, str]]:
+        """The next update, line by line: (quantity, formula, with numbers, value). No side effect."""
+        twin = copy.deepcopy(self)
+        rows: list = []
+        twin._rec = rows
+        twin.step(params, grads)
+        return rows
+
+    def _r(self, name, formula, numbers, value):
+        """Record one line of the update when explaining (numbers is a thunk: cheap otherwise)."""
+        if self._rec is not None:
+            self._rec.append((name, formula, numbers(), _fmt(value)))
+        return value
+
+    def _update(self, p, g, st):  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------------------------------
+class SGD(Optimizer):
+    """torch.optim.SGD (with momentum / nesterov); form="notes": η inside the velocity, NAG look-ahead."""
+
+    name = "sgd"
+    forms = FORMS
+
+    def __init__(self, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False,
+                 form="torch"):
+        self.lr = _lr(lr)
+        self.momentum = _unit("momentum", momentum)
+        self.dampening = finite_number("dampening", dampening, minimum=0.0, maximum=1.0)
+        self.weight_decay = _nonneg("weight_decay", weight_decay)
+        if not isinstance(nesterov, (bool, np.bool_)):
+            fail("nesterov", "True or False", nesterov)
+        self.nesterov = bool(nesterov)
+        if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
+            fail("nesterov", "momentum > 0 and dampening = 0 (as torch.optim.SGD requires)",
+                 self.nesterov)
+        super().__init__(form)
+        if self.form == "notes" and (self.dampening != 0 or self.weight_decay != 0):
+            fail("form", "'torch' when dampening or weight_decay is set (the notes have neither)",
+                 form)
+
+    def lookahead(self, params):
+        ps = [np.array(p, dtype=float) for p in params]
+        if self.form == "notes" and self.nesterov and self.state:
+            return [p - self.momentum * st.get("v", 0.0) for p, st in zip(ps, self.state)]
+        return ps
+
+    def _update(self, p, g, st):
+        lr, mu, r = self.lr, self.momentum, self._r
+        if self.form == "notes" and mu != 0:
+            v = st.get("v", np.zeros_like(p))
+            gname = "∇J(θ − γv)" if self.nesterov else "∇J(θ)"
+            r("g", gname, lambda: "given" + (" (at the look-ahead point)" if self.nesterov else ""), g)
+            v_new = r("v", f"γ·v + η·{gname}", lambda: f"{mu:g}·{_fmt(v)} + {lr:g}·{_fmt(g)}",
+                      mu * v + lr * g)
+            st["v"] = v_new
+            return r("θ", "θ − v", lambda: f"{_fmt(p)} − {_fmt(v_new)}", p - v_new)
+        r("g", "∇J(θ)", lambda: "given", g)
+        if self.weight_decay != 0:
+            g0 = g
+            g = r("g", "g + λ·θ", lambda: f"{_fmt(g0)} + {self.weight_decay:g}·{_fmt(p)}",
+                  g + self.weight_decay * p)
+        if mu != 0:
+            buf = st.get("b")
+            if buf is None:
+                buf = r("b", "g (first step)", lambda: _fmt(g), g.copy())
+            else:
+                b0, d = buf, 1 - self.dampening
+                buf = r("b", "μ·b + (1 − dampening)·g",
+                        lambda: f"{mu:g}·{_fmt(b0)} + {d:g}·{_fmt(g)}", b0 * mu + g * d)
+            st["b"] = buf
+            if self.nesterov:
+                g0 = g
+                g = r("d", "g + μ·b", lambda: f"{_fmt(g0)} + {mu:g}·{_fmt(buf)}", g + buf * mu)
+            else:
+                g = buf
+        d = g
+        return r("θ", "θ − η·" + ("d" if self.nesterov else ("b" if mu != 0 else "g")),
+                 lambda: f"{_fmt(p)} − {lr:g}·{_fmt(d)}", p + d * (-lr))
+
+
+class GD(SGD):
+    """Plain gradient descent θ = θ − η·∇J(θ) (the same rule serves GD, SGD and mini-batch GD:
+    they differ only in which examples the gradient is computed from)."""
+
+    name = "gd"
+
+    def __init__(self, lr=1e-2, weight_decay=0.0, form="torch"):
+        super().__init__(lr=lr, weight_decay=weight_decay, form=form)
+
+
+def _momentum_arg(momentum, gamma, default):
+    if gamma is not None and momentum is not None:
+        fail("gamma", "either momentum or gamma (the same thing), not both", gamma)
+    value = gamma if gamma is not None else momentum
+    name = "gamma" if gamma is not None else "momentum"
+    value = default if value is None else value
+    value = _unit(name, value)
+    if value <= 0:
+        fail(name, "a number in (0, 1)", value)
+    return value
+
+
+class Momentum(SGD):
+    """Gradient descent with momentum (γ = `momentum`, alias `gamma`): SGD(momentum=γ)."""
+
+    name = "momentum"
+
+    def __init__(self, lr=1e-2, momentum=None, weight_decay=0.0, form="torch", gamma=None):
+        super().__init__(lr=lr, momentum=_momentum_arg(momentum, gamma, 0.9),
+                         weight_decay=weight_decay, form=form)
+
+
+class NAG(SGD):
+    """Nesterov accelerated gradient: SGD(momentum=γ, nesterov=True); form="notes": look-ahead form."""
+
+    name = "nag"
+
+    def __init__(self, lr=1e-2, momentum=None, weight_decay=0.0, form="torch", gamma=None):
+        super().__init__(lr=lr, momentum=_momentum_arg(momentum, gamma, 0.9),
+                         weight_decay=weight_decay, nesterov=True, form=form)
+
+
+# ---------------------------------------------------------------------------------------------
+def _wd(self, p, g):
+    if self.weight_decay != 0:
+        g0 = g
+        g = self._r("g", "g + λ·θ", lambda: f"{_fmt(g0)} + {self.weight_decay:g}·{_fmt(p)}",
+                    g + p * self.weight_decay)
+    return g
+
+
+class Adagrad(Optimizer):
+    """torch.optim.Adagrad; form="notes": θ = θ − η/√(G + ε)·g."""
+
+    name = "adagrad"
+    forms = FORMS
+
+    def __init__(self, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
+                 eps=1e-10, form="torch"):
+        self.lr = _lr(lr)
+        self.lr_decay = _nonneg("lr_decay", lr_decay)
+        self.weight_decay = _nonneg("weight_decay", weight_decay)
+        self.initial_accumulator_value = _nonneg("initial_accumulator_value",
+                                                 initial_accumulator_value)
+        self.eps = _nonneg("eps", eps)
+        super().__init__(form)
+
+    def _update(self, p, g, st):
+        r, t = self._r, self.t
+        r("g", "∇J(θ)", lambda: "given", g)
+        g = _wd(self, p, g)
+        clr = self.lr / (1 + (t - 1) * self.lr_decay)
+        if self.lr_decay:
+            r("η_t", "η/(1 + (t − 1)·lr_decay)", lambda: f"{self.lr:g}/(1 + {t - 1}·{self.lr_decay:g})", clr)
+        G0 = st.get("G", np.full_like(p, self.initial_accumulator_value))
+        G = r("G", "G + g²", lambda: f"{_fmt(G0)} + {_fmt(g)}²", G0 + g * g)
+        st["G"] = G
+        if self.form == "notes":
+            den = r("√(G+ε)", "√(G + ε)", lambda: f"√({_fmt(G)} + {self.eps:g})", np.sqrt(G + self.eps))
+        else:
+            den = r("√G+ε", "√G + ε", lambda: f"√{_fmt(G)} + {self.eps:g}", np.sqrt(G) + self.eps)
+        return r("θ", "θ − η·g/den", lambda: f"{_fmt(p)} − {clr:g}·{_fmt(g)}/{_fmt(den)}",
+                 p + (g / den) * (-clr))
+
+
+class RMSprop(Optimizer):
+    """torch.optim.RMSprop (alpha is the notes' β); form="notes": θ = θ − η/√(G + ε)·g."""
+
+    name = "rmsprop"
+    forms = FORMS
+
+    def __init__(self, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
+                 centered=False, form="torch"):
+        self.lr = _lr(lr)
+        self.alpha = _unit("alpha", alpha)
+        self.eps = _nonneg("eps", eps)
+        self.weight_decay = _nonneg("weight_decay", weight_decay)
+        self.momentum = _unit("momentum", momentum)
+        if not isinstance(centered, (bool, np.bool_)):
+            fail("centered", "True or False", centered)
+        self.centered = bool(centered)
+        super().__init__(form)
+        if self.form == "notes" and (self.centered or self.momentum or self.weight_decay):
+            fail("form", "'torch' when centered, momentum or weight_decay is set "
+                         "(the notes' RMSprop has none of them)", form)
+
+    def _update(self, p, g, st):
+        r, a, lr = self._r, self.alpha, self.lr
+        r("g", "∇J(θ)", lambda: "given", g)
+        g = _wd(self, p, g)
+        G0 = st.get("G", np.zeros_like(p))
+        G = r("G", "α·G + (1 − α)·g²", lambda: f"{a:g}·{_fmt(G0)} + {1 - a:g}·{_fmt(g)}²",
+              G0 * a + (g * g) * (1 - a))
+        st["G"] = G
+        if self.form == "notes":
+            den = r("√(G+ε)", "√(G + ε)", lambda: f"√({_fmt(G)} + {self.eps:g})",
+                    np.sqrt(G + self.eps))
+            return r("θ", "θ − η·g/√(G + ε)", lambda: f"{_fmt(p)} − {lr:g}·{_fmt(g)}/{_fmt(den)}",
+                     p - lr * g / den)
+        if self.centered:
+            m0 = st.get("m", np.zeros_like(p))
+            m = r("ḡ", "ḡ + (1 − α)·(g − ḡ)", lambda: f"{_fmt(m0)} + {1 - a:g}·({_fmt(g)} − {_fmt(m0)})",
+                  _lerp(m0, g, 1 - a))
+            st["m"] = m
+            den = r("den", "√(G − ḡ²) + ε", lambda: f"√({_fmt(G)} − {_fmt(m)}²) + {self.eps:g}",
+                    np.sqrt(G + (m * m) * (-1)) + self.eps)
+        else:
+            den = r("den", "√G + ε", lambda: f"√{_fmt(G)} + {self.eps:g}", np.sqrt(G) + self.eps)
+        if self.momentum > 0:
+            b0, mu = st.get("b", np.zeros_like(p)), self.momentum
+            b = r("b", "μ·b + g/den", lambda: f"{mu:g}·{_fmt(b0)} + {_fmt(g)}/{_fmt(den)}",
+                  b0 * mu + g / den)
+            st["b"] = b
+            return r("θ", "θ − η·b", lambda: f"{_fmt(p)} − {lr:g}·{_fmt(b)}", p + b * (-lr))
+        return r("θ", "θ − η·g/den", lambda: f"{_fmt(p)} − {lr:g}·{_fmt(g)}/{_fmt(den)}",
+                 p + (g / den) * (-lr))
+
+
+def _lerp(a, b, w):
+    """torch.lerp's formula (a + w·(b − a) for w < 0.5, else b − (b − a)·(1 − w))."""
+    if w < 0.5:
+        return a + w * (b - a)
+    return b - (b - a) * (1 - w)
+
+
+class Adam(Optimizer):
+    """torch.optim.Adam; form="notes": bias correction m/(1 − β1), v/(1 − β2) without the power t."""
+
+    name = "adam"
+    forms = FORMS
+
+    def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
+                 form="torch"):
+        self.lr = _lr(lr)
+        self.betas = _betas(betas)
+        self.eps = _nonneg("eps", eps)
+        self.weight_decay = _nonneg("weight_decay", weight_decay)
+        if not isinstance(amsgrad, (bool, np.bool_)):
+            fail("amsgrad", "True or False", amsgrad)
+        self.amsgrad = bool(amsgrad)
+        super().__init__(form)
+        if self.form == "notes" and (self.amsgrad or self.weight_decay):
+            fail("form", "'torch' when amsgrad or weight_decay is set (not in the notes)", form)
+
+    def _update(self, p, g, st):
+        r, (b1, b2), t, lr, eps = self._r, self.betas, self.t, self.lr, self.eps
+        r("g", "∇J(θ)", lambda: "given", g)
+        g = _wd(self, p, g)
+        m0, v0 = st.get("m", np.zeros_like(p)), st.get("v", np.zeros_like(p))
+        m = r("m", "β1·m + (1 − β1)·g", lambda: f"{b1:g}·{_fmt(m0)} + {1 - b1:g}·{_fmt(g)}",
+              _lerp(m0, g, 1 - b1))
+        v = r("v", "β2·v + (1 − β2)·g²", lambda: f"{b2:g}·{_fmt(v0)} + {1 - b2:g}·{_fmt(g)}²",
+              v0 * b2 + (g * g) * (1 - b2))
+        st["m"], st["v"] = m, v
+        if self.form == "notes":
+            mh = r("m̂", "m/(1 − β1)", lambda: f"{_fmt(m)}/{1 - b1:g}", m / (1 - b1))
+            vh = r("v̂", "v/(1 − β2)", lambda: f"{_fmt(v)}/{1 - b2:g}", v / (1 - b2))
+            den = r("den", "√v̂ + ε", lambda: f"√{_fmt(vh)} + {eps:g}", np.sqrt(vh) + eps)
+            return r("θ", "θ − η·m̂/den", lambda: f"{_fmt(p)} − {lr:g}·{_fmt(mh)}/{_fmt(den)}",
+                     p - lr * mh / den)
+        bc1, bc2 = 1 - b1 ** t, 1 - b2 ** t
+        r("1−β1ᵗ", "1 − β1^t", lambda: f"1 − {b1:g}^{t}", bc1)
+        r("1−β2ᵗ", "1 − β2^t", lambda: f"1 − {b2:g}^{t}", bc2)
+        step_size = lr / bc1
+        vv = v
+        if self.amsgrad:
+            vmax0 = st.get("vmax", np.zeros_like(p))
+            vv = r("v_max", "max(v_max, v)", lambda: f"max({_fmt(vmax0)}, {_fmt(v)})",
+                   np.maximum(vmax0, v))
+            st["vmax"] = vv
+        den = r("den", "√v/√(1 − β2^t) + ε", lambda: f"√{_fmt(vv)}/{bc2 ** 0.5:.6g} + {eps:g}",
+                np.sqrt(vv) / bc2 ** 0.5 + eps)
+        return r("θ", "θ − η/(1 − β1^t)·m/den",
+                 lambda: f"{_fmt(p)} − {step_size:.6g}·{_fmt(m)}/{_fmt(den)}",
+                 p + (m / den) * (-step_size))
+
+
+class Adamax(Optimizer):
+    """torch.optim.Adamax; form="notes": u = max(β2·u, |g|), θ = θ − η·m/u (no bias correction)."""
+
+    name = "adamax"
+    forms = FORMS
+
+    def __init__(self, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, form="torch"):
+        self.lr = _lr(lr)
+        self.betas = _betas(betas)
+        self.eps = _nonneg("eps", eps)
+        self.weight_decay = _nonneg("weight_decay", weight_decay)
+        super().__init__(form)
+        if self.form == "notes" and self.weight_decay:
+            fail("form", "'torch' when weight_decay is set (not in the notes)", form)
+
+    def _update(self, p, g, st):
+        r, (b1, b2), t, lr, eps = self._r, self.betas, self.t, self.lr, self.eps
+        r("g", "∇J(θ)", lambda: "given", g)
+        g = _wd(self, p, g)
+        m0, u0 = st.get("m", np.zeros_like(p)), st.get("u", np.zeros_like(p))
+        m = r("m", "β1·m + (1 − β1)·g", lambda: f"{b1:g}·{_fmt(m0)} + {1 - b1:g}·{_fmt(g)}",
+              _lerp(m0, g, 1 - b1))
+        if self.form == "notes":
+            u = r("u", "max(β2·u, |g|)", lambda: f"max({b2:g}·{_fmt(u0)}, |{_fmt(g)}|)",
+                  np.maximum(u0 * b2, np.abs(g)))
+            st["m"], st["u"] = m, u
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(u > 0, m / np.where(u > 0, u, 1.0), 0.0)
+            return r("θ", "θ − η·m/u", lambda: f"{_fmt(p)} − {lr:g}·{_fmt(m)}/{_fmt(u)}",
+                     p - lr * ratio)
+        u = r("u", "max(β2·u, |g| + ε)", lambda: f"max({b2:g}·{_fmt(u0)}, |{_fmt(g)}| + {eps:g})",
+              np.maximum(u0 * b2, np.abs(g) + eps))
+        st["m"], st["u"] = m, u
+        clr = lr / (1 - b1 ** t)
+        r("η_t", "η/(1 − β1^t)", lambda: f"{lr:g}/(1 − {b1:g}^{t})", clr)
+        return r("θ", "θ − η_t·m/u", lambda: f"{_fmt(p)} − {clr:.6g}·{_fmt(m)}/{_fmt(u)}",
+                 p + (m / u) * (-clr))
+
+
+class NAdam(Optimizer):
+    """torch.optim.NAdam (momentum schedule μ_t); form="notes": constant μ = β1 (no schedule)."""
+
+    name = "nadam"
+    forms = FORMS
+
+    def __init__(self, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
+                 momentum_decay=4e-3, form="torch"):
+        self.lr = _lr(lr)
+        self.betas = _betas(betas)
+        self.eps = _nonneg("eps", eps)
+        self.weight_decay = _nonneg("weight_decay", weight_decay)
+        self.momentum_decay = _nonneg("momentum_decay", momentum_decay)
+        super().__init__(form)
+        if self.form == "notes" and self.weight_decay:
+            fail("form", "'torch' when weight_decay is set (not in the notes)", form)
+
+    def _update(self, p, g, st):
+        r, (b1, b2), t, lr, eps = self._r, self.betas, self.t, self.lr, self.eps
+        r("g", "∇J(θ)", lambda: "given", g)
+        g = _wd(self, p, g)
+        bc2 = 1 - b2 ** t
+        if self.form == "notes":
+            mu = mu_next = b1
+        else:
+            psi = self.momentum_decay
+            mu = b1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
+            mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi)))
+            r("μ_t", "β1·(1 − 0.5·0.96^(t·ψ))", lambda: f"{b1:g}·(1 − 0.5·0.96^({t}·{psi:g}))", mu)
+        prod = st.get("mu_product", 1.0) * mu
+        st["mu_product"] = prod
+        m0, v0 = st.get("m", np.zeros_like(p)), st.get("v", np.zeros_like(p))
+        m = r("m", "β1·m + (1 − β1)·g", lambda: f"{b1:g}·{_fmt(m0)} + {1 - b1:g}·{_fmt(g)}",
+              _lerp(m0, g, 1 - b1))
+        v = r("v", "β2·v + (1 − β2)·g²", lambda: f"{b2:g}·{_fmt(v0)} + {1 - b2:g}·{_fmt(g)}²",
+              v0 * b2 + (g * g) * (1 - b2))
+        st["m"], st["v"] = m, v
+        den = r("den", "√(v/(1 − β2^t)) + ε", lambda: f"√({_fmt(v)}/{bc2:.6g}) + {eps:g}",
+                np.sqrt(v / bc2) + eps)
+        c1 = -lr * (1.0 - mu) / (1.0 - prod)
+        c2 = (-lr * mu_next) / (1.0 - prod * mu_next)
+        p1 = p + (g / den) * c1
+        return r("θ", "θ − η(1 − μ_t)/(1 − Πμ)·g/den − η·μ_{t+1}/(1 − Πμ·μ_{t+1})·m/den",
+                 lambda: f"{_fmt(p)} + ({c1:.6g})·{_fmt(g)}/{_fmt(den)} + ({c2:.6g})·{_fmt(m)}/{_fmt(den)}",
+                 p1 + (m / den) * c2)
+
+
+# ---------------------------------------------------------------------------------------------
+OPTIMIZERS = {"gd": GD, "sgd": SGD, "momentum": Momentum, "nag": NAG, "adagrad": Adagrad,
+              "rmsprop": RMSprop, "adam": Adam, "adamax": Adamax, "nadam": NAdam}
+
+
+def make_optimizer(name, **hyper) -> Optimizer:
+    """Build an optimizer by name (case-insensitive): gd, sgd, momentum, nag, adagrad, rmsprop,
+    adam, adamax, nadam. Hyperparameters are those of the class (torch names)."""
+    if not isinstance(name, str) or name.strip().lower() not in OPTIMIZERS:
+        fail("name", "one of " + ", ".join(OPTIMIZERS), name)
+    cls = OPTIMIZERS[name.strip().lower()]
+    try:
+        return cls(**hyper)
+    except TypeError as exc:
+        import inspect
+
+        allowed = [k for k in inspect.signature(cls).parameters]
+        bad = sorted(set(hyper) - set(allowed))
+        fail("hyper", f"hyperparameters of {cls.__name__} among {', '.join(allowed)}",
+             ", ".join(bad) if bad else str(exc))
+
+
+def run(optimizer: Optimizer, grad_fn, x0, steps: int) -> np.ndarray:
+    """Follow `optimizer` from x0 for `steps` steps; returns the path, shape (steps + 1, dim).
+
+    `grad_fn(x)` returns ∇J at x (a 1-D array like x). The optimizer is reset first.
+    """
+    from ._validate import positive_int
+
+    steps = positive_int("steps", steps, minimum=0)
+    x = finite_array("x0", x0, ndim=1)
+    optimizer.reset()
+    path = np.empty((steps + 1, x.size))
+    path[0] = x
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps):
+            at = optimizer.lookahead([x])[0]
+            g = np.asarray(grad_fn(at), dtype=float)
+            if not np.all(np.isfinite(g)):
+                path[k + 1:] = np.nan  # diverged: the rest of the path is undefined
+                break
+            x = optimizer.step([x], [g])[0]
+            if not np.all(np.isfinite(x)):
+                path[k + 1:] = np.nan
+                break
+            path[k + 1] = x
+    return path
+
+
+def stable_lr_limit(max_eigenvalue) -> float:
+    """Plain GD on a quadratic with Hessian eigenvalues ≤ λ_max converges iff 0 < η < 2/λ_max."""
+    lam = finite_number("max_eigenvalue", max_eigenvalue, minimum=0.0, strict_min=True)
+    return 2.0 / lam
+
+
+__all__ = ["SGD", "GD", "Momentum", "NAG", "Adagrad", "RMSprop", "Adam", "Adamax", "NAdam",
+           "OPTIMIZERS", "make_optimizer", "run", "stable_lr_limit", "Optimizer", "FORMS"]
