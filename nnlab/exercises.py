@@ -110,8 +110,8 @@ class ExerciseSet:
                                    f"you gave shape {given.shape}.")
         if _close(given, want, ex.rel_tol, ex.abs_tol):
             return Feedback(True, "Correct.")
-        for wrong, why in ex.mistakes():
-            if _close(given, wrong, ex.rel_tol, ex.abs_tol):
+        for wrong, why in ex.mistakes():  # a slip is recognised with twice the tolerance
+            if _close(given, wrong, 2 * ex.rel_tol, 2 * ex.abs_tol):
                 return Feedback(False, f"Not quite: {why}")
         if want.size == 1 and not math.isclose(float(want), 0.0, abs_tol=1e-15):
             ratio = float(given.ravel()[0]) / float(want.ravel()[0])
