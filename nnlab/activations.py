@@ -105,6 +105,10 @@ class Activation:
         """LaTeX of f(x) with its parameters written symbolically (α), for display."""
         return LATEX[self.name]
 
+    def derivative_latex(self) -> str:
+        """LaTeX of f'(x) (checked against sympy.diff in the tests)."""
+        return DERIVATIVE_LATEX[self.name]
+
     def __repr__(self):
         ps = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
         return f"Activation({self.name!r}{', ' + ps if ps else ''})"
@@ -121,6 +125,20 @@ LATEX = {
     "hard_sigmoid": r"f(x) = \min(1, \max(0, 0.2x + 0.5))",
     "softplus": r"f(x) = \log(1 + e^{x})",
     "linear": r"f(x) = x",
+}
+
+DERIVATIVE_LATEX = {
+    "step": r"f'(x) = 0 \quad (x \ne 0;\ \text{undefined at } 0)",
+    "sigmoid": r"\sigma'(x) = \sigma(x)\,(1 - \sigma(x))",
+    "tanh": r"\tanh'(x) = 1 - \tanh^2(x)",
+    "relu": r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
+    "leaky_relu": r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
+    "prelu": r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases},\ "
+             r"\frac{\partial f}{\partial \alpha} = \begin{cases} 0 & x > 0 \\ x & x \le 0 \end{cases}",
+    "elu": r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}",
+    "hard_sigmoid": r"f'(x) = \begin{cases} 0.2 & -2.5 < x < 2.5 \\ 0 & \text{otherwise} \end{cases}",
+    "softplus": r"f'(x) = \frac{1}{1 + e^{-x}} = \sigma(x)",
+    "linear": r"f'(x) = 1",
 }
 
 
@@ -279,20 +297,23 @@ def softmax_jacobian(x, temperature=1.0):
 
 
 # ---- lessons --------------------------------------------------------------------------------
-def gradient_through_depth(name, depth, x=0.5, **params):
-    """The product of f'(x_k) through `depth` layers of `name` (each layer: weight 1, bias 0).
+def gradient_through_depth(name, depth, x=0.5, w=1.0, **params):
+    """The product of w·f'(z_k) through `depth` layers z_k = w·a_{k−1}, a_k = f(z_k), a_0 = x.
 
-    The signal x_k = f(x_{k-1}) starts at `x`; returns an array of the running products
-    after 1..depth layers — the factor by which a gradient shrinks (or not) on its way back.
+    Returns the running products after 1..depth layers: the factor by which a gradient is
+    multiplied on its way back through the layers (the chain rule). With w = 1: sigmoid
+    multiplies by at most 1/4 per layer, tanh by at most 1, ReLU by exactly 1 while active.
     """
     act = get(name, **params)
     depth = positive_int("depth", depth, minimum=1, maximum=1000)
-    x = finite_number("x", x)
+    a = finite_number("x", x)
+    w = finite_number("w", w)
     out = np.empty(depth)
-    prod, a = 1.0, x
+    prod = 1.0
     for k in range(depth):
-        prod *= float(act.derivative(a))
-        a = float(act.forward(a))
+        z = w * a
+        prod *= w * float(act.derivative(z))
+        a = float(act.forward(z))
         out[k] = prod
     return out
 
@@ -315,6 +336,92 @@ def dead_relu_fraction(w, b, x):
     return float(np.mean(w * x + b <= 0))
 
 
-__all__ = ["ACTIVATIONS", "NAMES", "Activation", "get", "softmax", "softmax_jacobian",
+def dying_relu_run(lr=0.5, steps=20, w=1.0, b=0.5, seed=0, n=50):
+    """One ReLU unit a = ReLU(w·x + b) fitted to y = 2x + 1 on x ~ U(−1, 1) by gradient descent
+    on the mean squared error. A too large step throws b so negative that w·x + b ≤ 0 for every
+    x: from then on every gradient is exactly 0 and the unit never recovers (a "dead" ReLU).
+
+    Returns a dict of lists per step: w, b, loss, active (fraction of x with w·x + b > 0), and
+    the gradients (dw, db)."""
+    lr = finite_number("lr", lr, minimum=0.0, strict_min=True)
+    steps = positive_int("steps", steps, minimum=1, maximum=10000)
+    w = finite_number("w", w)
+    b = finite_number("b", b)
+    rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
+    x = rng.uniform(-1.0, 1.0, positive_int("n", n, minimum=1))
+    y = 2.0 * x + 1.0
+    hist = {k: [] for k in ("w", "b", "loss", "active", "dw", "db")}
+    for _ in range(steps + 1):
+        z = w * x + b
+        on = z > 0
+        r = np.where(on, z, 0.0) - y
+        dw, db = float(np.mean(2 * r * on * x)), float(np.mean(2 * r * on))
+        for k, v in (("w", w), ("b", b), ("loss", float(np.mean(r * r))),
+                     ("active", float(np.mean(on))), ("dw", dw), ("db", db)):
+            hist[k].append(v)
+        w, b = w - lr * dw, b - lr * db
+    return hist
+
+
+__all__ = ["dying_relu_run", "DERIVATIVE_LATEX", "ACTIVATIONS", "NAMES", "Activation", "get", "softmax", "softmax_jacobian",
            "prelu_alpha_gradient", "gradient_through_depth", "hard_sigmoid_steps",
            "dead_relu_fraction", "FACTS", "SOFTMAX_FACTS", "LATEX"]
+
+
+# ---- exercises ------------------------------------------------------------------------------
+def _exercises():
+    from .exercises import Exercise, ExerciseSet
+
+    hs = lambda: float(ACTIVATIONS["hard_sigmoid"].forward(-10.0))  # noqa: E731
+    sig = ACTIVATIONS["sigmoid"]
+    sm = lambda T=1.0: float(softmax(np.array([2.0, 1.0, 0.0]), temperature=T)[0])  # noqa: E731
+    leaky = get("leaky_relu", alpha=0.01)
+    return ExerciseSet("Activation functions", [
+        Exercise(
+            question="The course's hard sigmoid is min(1, max(0, 0.2x + 0.5)). What is its value "
+                     "at x = -10? (the notes' worked example is garbled)",
+            answer=hs,
+            solution=lambda: ("0.2·(−10) + 0.5 = −1.5;  max(0, −1.5) = 0;  min(1, 0) = "
+                              f"{hs():g}. The notes write '2 × 10 + 0.5' and 'min(1, 0.5)': "
+                              "both are transcription slips."),
+            mistakes=lambda: [(0.5, "that is min(1, 0.5), the notes' slip: after max(0, −1.5) = 0 "
+                                    "comes min(1, 0) = 0."),
+                              (-1.5, "−1.5 is 0.2x + 0.5 before clipping: apply max(0, ·) and "
+                                     "min(1, ·)."),
+                              (1.0, "0.2·(−10) is −2, not +2: the input is negative.")]),
+        Exercise(
+            question="What is the derivative of the sigmoid at x = 0, σ'(0)?",
+            answer=lambda: float(sig.derivative(0.0)),
+            solution=lambda: "σ'(x) = σ(x)(1 − σ(x)); σ(0) = 0.5, so σ'(0) = 0.5·0.5 = 0.25, "
+                             "the largest value σ' ever takes.",
+            mistakes=lambda: [(0.5, "0.5 is σ(0), the value; the derivative is σ(0)(1 − σ(0)).")]),
+        Exercise(
+            question="A gradient passes back through 10 sigmoid layers, each multiplying it by "
+                     "σ'(z) at most. What is the largest factor it can be multiplied by in total?",
+            answer=lambda: float(sig.derivative(0.0)) ** 10,
+            abs_tol=1e-12,
+            solution=lambda: f"σ'(z) ≤ 1/4, so the product is at most (1/4)^10 = "
+                             f"{0.25 ** 10:.4g}: the vanishing gradient.",
+            mistakes=lambda: [(2.5, "factors multiply along the chain rule; they do not add."),
+                              (0.5 ** 10, "σ' is at most 1/4 (at z = 0), not 1/2.")]),
+        Exercise(
+            question="Scores (2, 1, 0) go through a softmax (T = 1). What probability does the "
+                     "first class get? (4 decimals)",
+            answer=sm,
+            solution=lambda: (f"e² / (e² + e¹ + e⁰) = 7.389 / (7.389 + 2.718 + 1) = {sm():.4f}"),
+            mistakes=lambda: [(2 / 3, "that is 2/(2 + 1 + 0): softmax exponentiates the scores "
+                                      "first."),
+                              (1 / 3, "that is the uniform answer, the limit of a very high "
+                                      "temperature.")]),
+        Exercise(
+            question="Leaky ReLU with α = 0.01: what is its derivative at x = −3?",
+            answer=lambda: float(leaky.derivative(-3.0)),
+            abs_tol=1e-6,
+            solution=lambda: "For x ≤ 0 the Leaky ReLU is αx, so its slope is α = 0.01 "
+                             "(not 0: that is what keeps the unit alive).",
+            mistakes=lambda: [(0.0, "that is ReLU's derivative; Leaky ReLU keeps slope α."),
+                              (-0.03, "−0.03 is the value αx; the derivative is α.")]),
+    ])
+
+
+exercises = _exercises()
