@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate as V
-from .conv import _col2im, _im2col, max_pool2d, max_pool2d_backward
+from .conv import _col2im, _im2col, blas_threads, max_pool2d, max_pool2d_backward
 from .exercises import Exercise, ExerciseSet
 
 
@@ -296,6 +296,10 @@ class CNN:
         bs = V.positive_int("batch_size", batch_size)
         opt = make_optimizer(optimizer, lr=V.finite_number("lr", lr, minimum=0, strict_min=True))
         idx_train = list(range(len(self.params))) if trainable is None else list(trainable)
+        with blas_threads(1):   # tiny matrices: one BLAS thread is fastest (and calm on a busy machine)
+            return self._fit(x, y, epochs, bs, opt, idx_train, callback, x_val, y_val)
+
+    def _fit(self, x, y, epochs, bs, opt, idx_train, callback, x_val, y_val):
         rng = np.random.default_rng(self.seed + 1)
         t0 = time.perf_counter()
         for epoch in range(1, epochs + 1):
