@@ -267,7 +267,8 @@ def regression_lines(proposal, ground_truth, decimals: int = 3) -> list[str]:
     p = _as_cxcywh("proposal", proposal, "cxcywh")[0]
     g = _as_cxcywh("ground_truth", ground_truth, "cxcywh")[0]
     d = encode(p[None], g[None], fmt="cxcywh")[0]
-    back = decode(p[None], d[None], fmt="cxcywh")[0]
+    # decode the deltas as printed (rounded), so that every line is arithmetic one can redo
+    back = decode(p[None], np.round(d, decimals)[None], fmt="cxcywh")[0]
     k = decimals
     px, py, pw, ph = p
     gx, gy, gw, gh = g

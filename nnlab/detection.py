@@ -150,7 +150,7 @@ def roi_bins(box, spatial_scale: float = 1.0, output_size=(7, 7), feature_shape=
         H, W = feature_shape
         rows = [(min(max(a, 0), H), min(max(c, 0), H)) for a, c in rows]
         cols = [(min(max(a, 0), W), min(max(c, 0), W)) for a, c in cols]
-    return rows, cols
+    return [(int(a), int(c)) for a, c in rows], [(int(a), int(c)) for a, c in cols]
 
 
 def _output_size(output_size):
@@ -568,6 +568,23 @@ def _ex_nms():
     return float(len(nms(EX_NMS_BOXES, EX_NMS_SCORES, 0.5)))
 
 
+def _ex_nms_solution():
+    from .boxes import nms
+    b = np.array(EX_NMS_BOXES, float)
+    iou = box_iou(b, b)
+    keep = nms(b, EX_NMS_SCORES, 0.5).tolist()
+    steps = []
+    alive = list(np.argsort(-np.array(EX_NMS_SCORES), kind="stable"))
+    while alive:
+        k = alive.pop(0)
+        gone = [j for j in alive if iou[k, j] > 0.5]
+        near = ", ".join(f"box {j} (IoU {iou[k, j]:.2f})" for j in alive)
+        steps.append(f"keep box {k} (score {EX_NMS_SCORES[k]}); IoU with the rest: {near or 'none left'}"
+                     + (f" → remove {', '.join(f'box {j}' for j in gone)}" if gone else ""))
+        alive = [j for j in alive if j not in gone]
+    return "; ".join(steps) + f". Kept {keep}: {len(keep)} boxes."
+
+
 exercises = ExerciseSet("Object detection", [
     Exercise(
         question="A proposal is 80 px wide and its ground-truth box 90 px. What is the regression "
@@ -607,9 +624,7 @@ exercises = ExerciseSet("Object detection", [
         question=f"Boxes {list(EX_NMS_BOXES)} have scores {list(EX_NMS_SCORES)}. How many boxes "
                  "does non-maximum suppression keep with IoU threshold 0.5?",
         answer=_ex_nms,
-        solution=lambda: ("sorted by score: box 4 (0.95) kept, it removes box 3 (IoU 0.86); box 0 "
-                          "(0.9) kept, it removes box 1 (IoU 0.82); box 2 (0.7) has IoU 0.14 "
-                          f"with box 0: kept → {_ex_nms():.0f} boxes"),
+        solution=lambda: _ex_nms_solution(),
         rel_tol=0.0, abs_tol=1e-9,
         mistakes=lambda: [(2.0, "box 2 overlaps box 0 only a little (IoU 0.14 < 0.5): it is kept."),
                           (5.0, "boxes whose IoU with a kept, higher-scoring box exceeds 0.5 are "

@@ -307,7 +307,7 @@ class SelectiveSearchExplorer(Explorer):
 
     NAMES = ("colour", "texture", "size", "fill")
 
-    def __init__(self, weights=(1.0, 1.0, 1.0, 1.0), seed: int = 3, size: int = 80, n_objects: int = 4):
+    def __init__(self, weights=(1.0, 1.0, 1.0, 1.0), seed: int = 2, size: int = 80, n_objects: int = 4):
         self.scene = D.synthetic_scene(seed, size=size, n_objects=n_objects)
         self.search = D.SelectiveSearch(self.scene.image, k=150.0, sigma=0.8, min_size=15)
         self.controls = {n: slider(f"w {n}", float(w), 0.0, 1.0, 0.1)
@@ -399,10 +399,11 @@ def anchors_figure(image_size: int = 128, stride: int = 16, scales=(16, 32, 64),
     i, j = location
     own = grid[(i * fw + j) * A:(i * fw + j + 1) * A]
     m = D.match_anchors(grid, scene.boxes)
-    fig, ax = new_figure(460, 420)
+    fig, ax = new_figure(440, 480)
     ax.imshow(scene.image, extent=(0, image_size, image_size, 0), interpolation="nearest")
     c = B.xyxy_to_cxcywh(grid)
-    ax.plot(c[::A, 0], c[::A, 1], ".", color="white", ms=3, label="anchor centres (stride)")
+    ax.plot(c[::A, 0], c[::A, 1], "o", color="white", mec="black", mew=0.4, ms=3,
+            label="anchor centres (stride)")
     ax.add_collection(LineCollection(_box_segments(own), colors="#ffdd55", linewidths=1.2,
                                      label=f"the {A} anchors at location ({i}, {j})"))
     ax.add_collection(LineCollection(_box_segments(grid[m.labels == 1]), colors="#ff7f0e",
@@ -414,7 +415,7 @@ def anchors_figure(image_size: int = 128, stride: int = 16, scales=(16, 32, 64),
     ax.set_title(f"{fh}×{fw} feature map, stride {stride}: {len(grid)} anchors")
     ax.set_xlabel("x (pixels)")
     ax.set_ylabel("y (pixels)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=7, ncol=2)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=7, ncol=2)
     fig.tight_layout()
     cnt = m.counts()
     return StaticFigure(fig, f"{len(grid)} anchors ({A} per location); {cnt['positive']} positive, "
@@ -441,7 +442,8 @@ def yolo_grid_figure(labels, S: int = 13, image_size: int = 416, scene=None) -> 
     ax.set_xlim(0, image_size)
     ax.set_ylim(image_size, 0)
     ax.set_aspect("equal")
-    ax.set_title(f"{S}×{S} grid on {image_size}×{image_size}: responsible cells shaded")
+    ax.set_title(f"{S}×{S} grid on {image_size}×{image_size}\n(shaded: the cell responsible "
+                 "for each object)", fontsize=10)
     ax.set_xlabel("x (pixels)")
     ax.set_ylabel("y (pixels)")
     fig.tight_layout()
@@ -458,15 +460,26 @@ def roi_pool_figure(features, box, output_size=(2, 2), spatial_scale: float = 1.
     for r in range(f.shape[0]):
         for c in range(f.shape[1]):
             a0.text(c, r, f"{f[r, c]:g}", ha="center", va="center", fontsize=7, color="white")
-    for (r0, r1) in rows:
-        for (c0, c1) in cols:
-            a0.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), c1 - c0, r1 - r0, fill=False, ec="#ff7f0e",
-                                   lw=2))
+    colours = ["#ff7f0e", "#d62728", "#e377c2", "#ffdd55", "#17becf", "#bcbd22"]
+    k = 0
+    for bi, (r0, r1) in enumerate(rows):
+        for bj, (c0, c1) in enumerate(cols):
+            inset = 0.06 * (1 + (bi + bj) % 3)  # overlapping bins stay visible
+            a0.add_patch(Rectangle((c0 - 0.5 + inset, r0 - 0.5 + inset), c1 - c0 - 2 * inset,
+                                   r1 - r0 - 2 * inset, fill=False,
+                                   ec=colours[k % len(colours)], lw=2))
+            k += 1
     a0.set_title("feature map and the RoI's bins")
+    a0.set_xlabel("column")
+    a0.set_ylabel("row")
     a1.imshow(pooled, cmap="viridis")
     for r in range(pooled.shape[0]):
         for c in range(pooled.shape[1]):
             a1.text(c, r, f"{pooled[r, c]:g}", ha="center", va="center", fontsize=9, color="white")
     a1.set_title(f"max in each bin: {pooled.shape[0]}×{pooled.shape[1]}")
+    a1.set_xticks(range(pooled.shape[1]))
+    a1.set_yticks(range(pooled.shape[0]))
+    a1.set_xlabel("bin column")
+    a1.set_ylabel("bin row")
     fig.tight_layout()
     return StaticFigure(fig, f"RoI pooling to {pooled.shape[0]}×{pooled.shape[1]}: {pooled.tolist()}")

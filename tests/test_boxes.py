@@ -52,6 +52,7 @@ def test_regression_lines_show_the_numbers():
     lines = B.regression_lines(B.COURSE_PROPOSAL, B.course_example()["implied_gt"])
     assert lines[0].endswith("= 0.125") and lines[1].endswith("= 0.167")
     assert lines[4].endswith("= 110.00")
+    assert lines[5] == "y_new = y + Δy·h = 120 + 0.167·60 = 130.02"  # 0.167·60 = 10.02
 
 
 # -- formats ------------------------------------------------------------------------------------
