@@ -366,3 +366,86 @@ class blas_threads:
         if blas is not None and self._old is not None:
             blas[0](self._old)
         return False
+
+
+# -- classic filters and image helpers -------------------------------------------------------------
+# Cross-correlation (no flip): a filter responds where the image looks like the filter.
+FILTERS = {
+    "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
+    "top edges": [[1, 1, 1], [0, 0, 0], [-1, -1, -1]],        # bright above, dark below
+    "bottom edges": [[-1, -1, -1], [0, 0, 0], [1, 1, 1]],     # dark above, bright below
+    "left edges": [[1, 0, -1], [1, 0, -1], [1, 0, -1]],       # bright left, dark right
+    "right edges": [[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]],      # dark left, bright right
+    "horizontal edges (Sobel)": [[1, 2, 1], [0, 0, 0], [-1, -2, -1]],
+    "vertical edges (Sobel)": [[1, 0, -1], [2, 0, -2], [1, 0, -1]],
+    "box blur": [[1 / 9] * 3] * 3,
+    "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
+    "slides' 3×3 filter": [[0.1, -0.92, 0.5], [1.4, 0.39, -1.1], [-0.32, -1.2, 0.84]],
+}
+
+
+def filter_kernel(name) -> np.ndarray:
+    """One of FILTERS as a 3×3 array."""
+    return np.array(FILTERS[V.choice("name", name, FILTERS)], dtype=float)
+
+
+def to_grayscale(rgb) -> np.ndarray:
+    """H×W×3 (0..255 or 0..1) -> H×W in [0, 1] with the ITU-R BT.601 weights 0.299 R + 0.587 G + 0.114 B."""
+    arr = V.finite_array("rgb", rgb)
+    if arr.ndim != 3 or arr.shape[2] not in (3, 4):
+        V.fail("rgb", "an H×W×3 (or ×4) colour image", f"shape {arr.shape}")
+    if arr.max() > 1.0:
+        arr = arr / 255.0
+    return arr[:, :, :3] @ np.array([0.299, 0.587, 0.114])
+
+
+def downsample(image, factor) -> np.ndarray:
+    """Average of each factor×factor block (rows/columns that do not fill a block are dropped)."""
+    img = V.finite_array("image", image, ndim=2)
+    f = V.positive_int("factor", factor, maximum=min(img.shape))
+    h, w = img.shape[0] // f * f, img.shape[1] // f * f
+    return img[:h, :w].reshape(h // f, f, w // f, f).mean(axis=(1, 3))
+
+
+# -- exercises -----------------------------------------------------------------------------------
+def _ex_cell():
+    return float(conv2d([[3, 0, 1], [1, 5, 8], [2, 7, 2]], FILTERS["left edges"])[0, 0])
+
+
+exercises = None  # built below (needs the functions above)
+
+
+def _build_exercises():
+    from .exercises import Exercise, ExerciseSet
+
+    return ExerciseSet("Convolution", [
+        Exercise(
+            question="A 28×28 image is convolved with a 5×5 filter, stride 1, no padding ('valid'). "
+                     "How many rows does the feature map have?",
+            answer=lambda: output_size(28, 5, 1, 0),
+            solution=lambda: f"⌊(n + 2p − f)/s⌋ + 1 = ⌊(28 + 0 − 5)/1⌋ + 1 = {output_size(28, 5)}.",
+            abs_tol=0.5,
+            mistakes=lambda: [(23, "add 1: the first position counts too (n − f + 1)."),
+                              (28, "that is 'same' padding (p = 2); here there is no padding.")]),
+        Exercise(
+            question="Same image and filter, now with padding p = 2 and stride s = 2: how many rows?",
+            answer=lambda: output_size(28, 5, 2, 2),
+            solution=lambda: f"⌊(28 + 4 − 5)/2⌋ + 1 = ⌊13.5⌋ + 1 = {output_size(28, 5, 2, 2)}.",
+            abs_tol=0.5,
+            mistakes=lambda: [(14.5, "round down: the filter must fit entirely, ⌊13.5⌋ = 13."),
+                              (15, "round 13.5 down, not up: the last half step does not fit."),
+                              (13, "you forgot the + 1.")]),
+        Exercise(
+            question="Apply the 'left edges' filter [[1,0,-1],[1,0,-1],[1,0,-1]] to the 3×3 patch "
+                     "[[3,0,1],[1,5,8],[2,7,2]] (element-wise product, then sum). What is the output?",
+            answer=_ex_cell,
+            solution=lambda: "3·1 + 0·0 + 1·(−1) + 1·1 + 5·0 + 8·(−1) + 2·1 + 7·0 + 2·(−1) "
+                             f"= 3 − 1 + 1 − 8 + 2 − 2 = {_ex_cell():g}.",
+            mistakes=lambda: [(-_ex_cell(), "the sign is flipped: that is the 'right edges' filter "
+                                            "(or a true, flipped convolution)."),
+                              (_ex_cell() / 9, "that is the notes' average (divided by 9); frameworks "
+                                               "use the plain sum.")]),
+    ])
+
+
+exercises = _build_exercises()
