@@ -237,6 +237,8 @@ class Trainer:
         self.diverged = None          # the epoch in which training diverged, or None
         self.history = {"epoch": [], "train_loss": [], "test_loss": [],
                         "train_acc": [], "test_acc": []}
+        # every epoch ever reached, so that restoring a later snapshot restores its history
+        self._timeline = {k: [] for k in self.history}
         self._record()
 
     @property
@@ -258,12 +260,15 @@ class Trainer:
         with np.errstate(all="ignore"):
             tr = self._evaluate(self.X_train, self.y_train)
             te = self._evaluate(self.X_test, self.y_test)
-        h = self.history
-        h["epoch"].append(self.epoch)
-        h["train_loss"].append(tr[0])
-        h["train_acc"].append(tr[1])
-        h["test_loss"].append(te[0])
-        h["test_acc"].append(te[1])
+        row = {"epoch": self.epoch, "train_loss": tr[0], "train_acc": tr[1],
+               "test_loss": te[0], "test_acc": te[1]}
+        for key, value in row.items():
+            self.history[key].append(value)
+            line = self._timeline[key]
+            if len(line) > self.epoch:
+                line[self.epoch] = value
+            else:
+                line.append(value)
 
     def step(self, idx) -> float:
         """One optimizer step on the examples idx; returns the batch loss (before the step)."""
@@ -298,7 +303,8 @@ class Trainer:
         return self
 
     def snapshot(self):
-        """Everything that changes while training, to come back to this epoch later."""
+        """Everything that changes while training, to come back to this epoch later (forward
+        or back: `restore` takes the history up to that epoch from every epoch reached)."""
         return (self.epoch, self.steps, self.diverged, [p.copy() for p in self.model.params],
                 copy.deepcopy(self.optimizer), copy.deepcopy(self.rng.bit_generator.state))
 
@@ -309,7 +315,7 @@ class Trainer:
         self.optimizer = copy.deepcopy(opt)
         self.rng.bit_generator.state = copy.deepcopy(rng_state)
         for key in self.history:
-            del self.history[key][epoch + 1:]
+            self.history[key] = self._timeline[key][:epoch + 1]
 
     def summary(self, digits: int = 4) -> dict:
         h = self.history

@@ -1,0 +1,183 @@
+"""The playground explorer, driven from pytest by setting widget values."""
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from nnlab.datasets2d import make_split
+from nnlab.mlp import train_mlp
+from nnlab.playground_view import (Playground, factory, network_layout, nice_ceiling,
+                                   weight_widths)
+
+
+@pytest.fixture
+def pg():
+    p = Playground(units=4)
+    yield p
+    p.close()
+
+
+def image(p):
+    return p.views[0].image.value
+
+
+def test_play_value_trains_and_changes_the_figure(pg):
+    s0, img0 = pg.state(), image(pg)
+    assert s0["epoch"] == 0 and s0["steps"] == 0
+    pg.controls["play"].value = 5
+    s = pg.state()
+    assert pg.controls["epoch"].value == 5 and s["epoch"] == 5
+    assert s["steps"] == 5 * 10                      # 100 training points, batches of 10
+    assert s["train_loss"] != s0["train_loss"]
+    assert image(pg) != img0
+    assert pg.main is pg.controls["epoch"] and "nnlab-main" in pg.main._dom_classes
+
+
+def test_state_matches_the_engine_trained_directly(pg):
+    """The explorer's numbers are those of mlp.train_mlp with the same settings and seed."""
+    pg.controls["epoch"].value = 7
+    split = make_split("circle", 200, 0.0, 0.5, seed=0)
+    tr = train_mlp(split, (4, 4), "tanh", "sgd", 0.03, 10, epochs=7, seed=0)
+    s = pg.state()
+    assert s["train_loss"] == round(tr.history["train_loss"][-1], 4)
+    assert s["test_acc"] == round(tr.history["test_acc"][-1], 4)
+
+
+def test_step_reset_and_coming_back_give_the_same_picture(pg):
+    img0, s0 = image(pg), pg.state()
+    pg.step_button.click()
+    pg.step_button.click()
+    assert pg.state()["epoch"] == 2 and pg.controls["play"].value == 2
+    pg.controls["epoch"].value = 12
+    img12, s12 = image(pg), pg.state()
+    pg.controls["epoch"].value = 3
+    assert pg.state()["epoch"] == 3
+    pg.controls["epoch"].value = 12
+    assert pg.state() == s12 and image(pg) == img12
+    pg.reset_button.click()
+    assert pg.state() == s0 and image(pg) == img0
+    assert pg.controls["play"].playing is False
+
+
+def test_a_setting_change_retrains_to_the_same_epoch(pg):
+    pg.controls["epoch"].value = 10
+    slow = pg.state()
+    pg.controls["lr"].value = 0.3
+    fast = pg.state()
+    assert fast["epoch"] == 10 and fast["lr"] == 0.3
+    fresh = Playground(units=4, lr=0.3, epoch=10)
+    try:
+        assert fresh.state() == fast and image(fresh) == image(pg)
+    finally:
+        fresh.close()
+    assert fast["train_loss"] < slow["train_loss"]    # the higher rate has gone further
+
+
+def test_same_seed_same_curve_other_seed_other_curve():
+    a, b = Playground(epoch=6, seed=3), Playground(epoch=6, seed=3)
+    try:
+        assert a.trainer.history == b.trainer.history and image(a) == image(b)
+        a.controls["seed"].value = 4
+        assert a.trainer.history["train_loss"] != b.trainer.history["train_loss"]
+        assert a.state()["epoch"] == 6
+    finally:
+        a.close()
+        b.close()
+
+
+@pytest.mark.parametrize("name, value", [
+    ("dataset", "spiral"), ("dataset", "xor"), ("dataset", "gauss"), ("noise", 0.3),
+    ("train_fraction", 0.7), ("layers", 0), ("layers", 4), ("units", 8),
+    ("activation", "relu"), ("activation", "sigmoid"), ("activation", "step"),
+    ("optimizer", "adam"), ("optimizer", "nadam"), ("optimizer", "adagrad"), ("lr", 1.0),
+    ("batch_size", 1), ("batch_size", 30), ("loss", "mse"), ("seed", 9),
+])
+def test_every_control_recomputes_and_redraws(pg, name, value):
+    pg.controls["epoch"].value = 3
+    before, img = pg.state(), image(pg)
+    pg.controls[name].value = value
+    after = pg.state()
+    key = "hidden" if name in ("layers", "units") else name
+    assert after != before and after["epoch"] == 3
+    if key == "hidden":
+        assert after["hidden"] == ([4] * value if name == "layers" else [8, 8])
+    else:
+        assert after[key] == value
+    assert image(pg) != img
+    assert "cannot train" not in pg.readout.value
+
+
+def test_no_hidden_layer_disables_units_and_draws_a_2_1_network(pg):
+    pg.controls["layers"].value = 0
+    assert pg.controls["units"].disabled and pg.state()["n_params"] == 3
+    assert "network 2-1" in pg._axn.get_title()
+    pg.controls["layers"].value = 1
+    assert not pg.controls["units"].disabled and pg.state()["n_params"] == 2 * 4 + 4 + 4 + 1
+
+
+def test_batch_size_is_clamped_to_the_training_set(pg):
+    pg.controls["batch_size"].value = 30
+    pg.controls["train_fraction"].value = 0.1     # 20 training points
+    assert pg.controls["batch_size"].max == 20 and pg.state()["batch_size"] == 20
+    pg.controls["epoch"].value = 2
+    assert pg.state()["steps"] == 2
+    pg.controls["train_fraction"].value = 0.5
+    assert pg.controls["batch_size"].max == 30
+
+
+def test_divergence_is_shown_not_raised(pg):
+    pg.controls["activation"].value = "relu"
+    pg.controls["loss"].value = "mse"
+    pg.controls["optimizer"].value = "sgd"
+    pg.controls["lr"].value = 10.0
+    pg.controls["layers"].value = 4
+    pg.controls["units"].value = 8
+    pg.controls["epoch"].value = 40
+    s = pg.state()
+    assert s["epoch"] == 40 and s["train_loss"] is not None
+    if s["diverged"] is not None:
+        assert "diverged" in pg.readout.value
+
+
+def test_step_activation_explains_itself(pg):
+    pg.controls["activation"].value = "step"
+    assert "derivative is 0" in pg.readout.value
+
+
+@pytest.mark.slow
+def test_storm_of_main_changes_leaves_no_pyplot_figures():
+    plt.close("all")
+    p = factory()
+    try:
+        for i in range(1000):
+            p.main.value = (i * 7) % 41
+        assert p.state()["epoch"] == (999 * 7) % 41
+    finally:
+        p.close()
+    assert plt.get_fignums() == []
+
+
+def test_layout_and_widths_helpers():
+    pts, segs = network_layout((2, 3, 1))
+    assert pts.shape == (6, 2) and len(segs) == 2 * 3 + 3 * 1
+    assert pts[:, 0].min() == 0 and pts[:, 0].max() == 1
+    assert np.all(np.abs(pts[:, 1]) <= 0.5)
+    assert np.allclose(weight_widths([0, -1, 1, 100]), [0.3, 1.8, 1.8, 6.0])
+    assert [nice_ceiling(v) for v in (0.7, 1.0, 13, 210, 0)] == [1.0, 1.0, 20.0, 250.0, 1.0]
+
+
+@pytest.mark.parametrize("kwargs, arg", [
+    (dict(dataset="moons"), "dataset"), (dict(activation="swish"), "activation"),
+    (dict(optimizer="adamw"), "optimizer"), (dict(lr=0.05), "lr"), (dict(lr=-1), "lr"),
+    (dict(noise=0.9), "noise"), (dict(layers=5), "layers"), (dict(units=0), "units"),
+    (dict(batch_size=0), "batch_size"), (dict(epoch=-1), "epoch"), (dict(loss="hinge"), "loss"),
+    (dict(train_fraction=0.95), "train_fraction"), (dict(seed=-3), "seed"),
+])
+def test_bad_constructor_input(kwargs, arg):
+    with pytest.raises(ValueError, match=rf"^{arg}: expected"):
+        Playground(**kwargs)
+
+
+def test_close_closes_widgets():
+    p = Playground()
+    p.close()
+    assert p.controls["epoch"].comm is None and p.widget.comm is None
