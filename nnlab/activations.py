@@ -10,7 +10,8 @@ number alone: `softmax(x, axis=-1, temperature=1.0)`.
 Conventions follow PyTorch where it has the function (torch.sigmoid, tanh, relu, leaky_relu,
 elu, softplus, softmax), including the derivative at the kink: ReLU'(0) = 0, LeakyReLU'(0) = α,
 ELU'(0) = α. The hard sigmoid is the course's (Keras's) min(1, max(0, 0.2x + 0.5)); torch's
-hardsigmoid is a different one, x/6 + 1/2. The step function is 1 for x ≥ 0, else 0; its
+hardsigmoid is a different one, x/6 + 1/2. torch's softplus returns x itself for x > 20 (its
+`threshold`); here log(1 + eˣ) is computed exactly there too (it differs from x by < 2e-9). The step function is 1 for x ≥ 0, else 0; its
 derivative is 0 everywhere it exists (nothing for gradient descent to follow).
 
 Every function is numerically stable: sigmoid, softplus, softmax and ELU give finite values
