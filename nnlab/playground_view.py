@@ -24,7 +24,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from . import _validate as V
 from . import datasets2d as D
 from . import mlp as M
-from .ui import Explorer, FigureView, new_figure
+from .ui import Explorer, FigureView, StaticFigure, new_figure
 
 # TensorFlow Playground's colours: orange for negative / class 0, blue for positive / class 1
 ORANGE, BLUE = "#f59322", "#0877bd"
@@ -384,9 +384,31 @@ class Playground(Explorer):
         super().close()
 
 
+def plot_datasets(noise: float = 0.0, n: int = 200, seed: int = 0) -> StaticFigure:
+    """The four data sets side by side (class 1 blue, class 0 orange)."""
+    noise = V.finite_number("noise", noise, minimum=0.0, maximum=D.MAX_NOISE)
+    fig, axes = new_figure(960, 260, ncols=4)
+    lo, hi = D.DOMAIN
+    for ax, name in zip(axes, D.DATASETS):
+        X, y = D.make_dataset(name, n, noise, seed)
+        ax.scatter(X[:, 0], X[:, 1], s=10, c=np.where(y > 0.5, BLUE, ORANGE),
+                   edgecolors="white", linewidths=0.4)
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo, hi)
+        ax.set_aspect("equal")
+        ax.set_xticks([-6, 0, 6])
+        ax.set_yticks([-6, 0, 6])
+        ax.tick_params(labelsize=7)
+        ax.set_title(f"{DATASET_LABELS[name]} ({name!r})", fontsize=9)
+    fig.suptitle(f"the four data sets: {n} points each, noise {noise:g}, seed {seed}",
+                 fontsize=9)
+    fig.tight_layout()
+    return StaticFigure(fig, f"the four 2-D data sets, noise {noise:g}, seed {seed}")
+
+
 def factory() -> Playground:
     """The notebook's main explorer (named in the metadata of 05_playground)."""
     return Playground()
 
 
-__all__ = ["Playground", "factory", "network_layout", "weight_widths"]
+__all__ = ["Playground", "factory", "network_layout", "plot_datasets", "weight_widths"]

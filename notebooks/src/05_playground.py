@@ -1,0 +1,245 @@
+# %% [metadata]
+# {"nnlab": {"main": "nnlab.playground_view:factory", "title": "Playground"}}
+# %% [markdown]
+# # 05 · Playground: train a network and watch it learn
+#
+# *Follows course notes 001: "Demo" (the notes point at TensorFlow Playground,
+# playground.tensorflow.org, and at ml-playground.com), "Learning rate" (too high overshoots,
+# too low converges slowly), "Sigmoid: typically used as activation function for output layer
+# for binary classification"; and notes 000: activation functions and optimizers.*
+#
+# TensorFlow Playground trains a small network in the browser on 2-D points and paints what
+# the network answers over the whole plane. This notebook rebuilds that demo on the `nnlab`
+# engine, so that every number can also be followed in code:
+#
+# - `nnlab.datasets2d`: the four data sets (circle, XOR, Gaussian clusters, spiral);
+# - `nnlab.mlp`: the network (forward pass, backpropagation, a trainer) written out in numpy;
+# - `nnlab.optim` and `nnlab.activations`: the optimizers and activations of notebooks 03–04;
+# - `nnlab.playground_view`: the explorer with its widgets.
+# %% [markdown]
+# ## Setup
+# %%
+import numpy as np
+
+from nnlab.start import environment_report
+
+SEED = 0
+print(environment_report(seed=SEED))
+# %% [markdown]
+# ## 1. The data: four problems in the plane
+# Each point has two features (x1, x2) and a class: 1 (blue) or 0 (orange). The sets follow
+# TensorFlow Playground's shapes and units (the square from −6 to 6). **Noise** moves each
+# point away from where its class put it, so the classes start to overlap; the points are cut
+# into a **training** part (the network learns from it) and a **test** part (it never sees
+# it: the test loss tells whether what it learnt carries over).
+# %%
+from nnlab.playground_view import plot_datasets
+
+plot_datasets(noise=0.1, seed=SEED)
+# %%
+from nnlab.datasets2d import DATASETS, make_split
+
+for name in DATASETS:
+    s = make_split(name, n=200, noise=0.1, train_fraction=0.5, seed=SEED)
+    print(f"{name:7s} training points {s.n_train}, test points {s.n_test}, "
+          f"class 1 in training {int(s.y_train.sum())}, in test {int(s.y_test.sum())}")
+# %% [markdown]
+# The same seed gives the same points, on every machine:
+# %%
+a, b = make_split("spiral", seed=SEED), make_split("spiral", seed=SEED)
+assert np.array_equal(a.X_train, b.X_train) and np.array_equal(a.y_test, b.y_test)
+print("same seed, same points:", np.array_equal(a.X_train, b.X_train))
+# %% [markdown]
+# ## 2. The network, one step at a time
+# A 2-8-8-1 network: two inputs, two hidden layers of 8 units (tanh), one output unit with a
+# sigmoid, whose output ŷ is read as the probability of class 1 (as notes 001 say: sigmoid on
+# the output layer for binary classification). Each layer computes z = A·Wᵀ + b for a whole
+# batch at once (the rows of A are the examples; W has one row per unit, as in
+# `torch.nn.Linear`), then the activation.
+#
+# The loss is the **binary cross-entropy** L = −mean[y·ln ŷ + (1 − y)·ln(1 − ŷ)]; the
+# squared error of notes 000 is there too (`loss="mse"`). Backpropagation gives dL/dW and
+# dL/db for every layer.
+# %%
+from nnlab.mlp import MLP
+
+split = make_split("xor", n=200, noise=0.0, train_fraction=0.5, seed=SEED)
+net = MLP(2, hidden=(8, 8), n_outputs=1, activation="tanh", loss="bce", seed=SEED)
+loss, grads = net.gradients(split.X_train[:10], split.y_train[:10])
+print(f"loss on a batch of 10 points: {loss:.4f}   parameters: {net.n_params}")
+for k, (p, g) in enumerate(zip(net.params, grads)):
+    kind = "W" if k % 2 == 0 else "b"
+    print(f"  {kind}{k // 2 + 1}: shape {str(p.shape):7s}  gradient shape {str(g.shape):7s}")
+# %% [markdown]
+# Are the gradients right? Nudge one weight by ±h, recompute the loss, and divide
+# (central differences): the slope must match what backpropagation says.
+# %%
+h = 1e-6
+base = [p.copy() for p in net.params]
+X10, y10 = split.X_train[:10], split.y_train[:10]
+worst = 0.0
+for idx in [(0, 0), (3, 5), (7, 7)]:
+    losses = []
+    for sign in (+1, -1):
+        trial = [p.copy() for p in base]
+        trial[2][idx] += sign * h          # params[2] is W2, the 8×8 weights of layer 2
+        net.params = trial
+        losses.append(net.loss(X10, y10))
+    net.params = base
+    numeric = (losses[0] - losses[1]) / (2 * h)
+    worst = max(worst, abs(numeric - grads[2][idx]))
+    print(f"dL/dW2{idx}: backprop {grads[2][idx]: .6f}, finite differences {numeric: .6f}")
+assert worst < 1e-7  # backpropagation and finite differences agree
+# %% [markdown]
+# ## 3. The playground
+# Choose a data set, its noise and the share of points used for training; the hidden layers
+# and their units; the activation; the optimizer, its learning rate and the batch size. Then
+# press **▶** (or **Step +1 epoch**, or drag the **epoch** slider). One epoch is one pass over
+# the training points in shuffled mini-batches, one optimizer step per batch.
+#
+# - Left: the network. Each line is a weight: thick lines are large weights, blue positive,
+#   orange negative. Watch them grow as the network learns.
+# - Middle: the network's output ŷ over the whole plane (blue: class 1, orange: class 0),
+#   with the training points (white edge) and the test points (black edge).
+# - Right: the training and the test loss after every epoch.
+#
+# What you see is the network after *epoch* epochs from its seed: drag the epoch back and the
+# earlier network comes back; change any setting and the network is retrained to the same
+# epoch, so you can compare settings at equal training time. **Reset** goes back to epoch 0.
+#
+# Things to try:
+# 1. XOR with *0 hidden layers*: the boundary stays a straight line, the loss stays near 0.69.
+#    Add one hidden layer of 4 units and it bends.
+# 2. The spiral: with 2 layers of 4 units, tanh and SGD it barely moves in 300 epochs; try 4
+#    layers of 8 units, Adam and a learning rate of 0.01 (then 0.03: too high for it).
+# 3. Circle at epoch 100: move the learning rate from 0.0001 to 10 (section 4 prints these).
+# 4. Circle, noise 0.5, training share 0.1, 2 layers of 8 units, Adam, 0.03: the training loss
+#    keeps falling while the test loss turns up after about 20 epochs: the network learns the
+#    noise of its 20 training points (overfitting).
+# 5. Activation *step*: nothing changes in the hidden layers, whatever you do.
+# %%
+# NBVAL_IGNORE_OUTPUT: the widget's text form lists its model state, which nbval cannot compare
+# meaningfully; the next cell prints the numbers it shows.
+from nnlab.playground_view import Playground
+
+pg = Playground(dataset="circle", layers=2, units=4, activation="tanh", optimizer="sgd",
+                lr=0.03, batch_size=10, seed=SEED)
+pg
+# %%
+print(pg.state())
+# %% [markdown]
+# Everything the widgets do can be done in code: setting the Play widget's value is what ▶
+# does, one epoch at a time.
+# %%
+pg.controls["play"].value = 150
+print(pg.state())
+assert pg.controls["epoch"].value == 150  # the Play widget and the epoch slider move together
+# %% [markdown]
+# ## 4. The learning rate: too high overshoots, too low crawls
+# The same network, data and seed, trained for 30 epochs with four learning rates (plain SGD,
+# batches of 10). The loss after 0, 10 and 30 epochs:
+# %%
+from nnlab.mlp import train_mlp
+
+circle = make_split("circle", n=200, noise=0.1, train_fraction=0.5, seed=SEED)
+runs = {}
+for lr in (0.001, 0.03, 0.3, 10.0):
+    runs[lr] = train_mlp(circle, hidden=(4, 4), activation="tanh", optimizer="sgd", lr=lr,
+                         batch_size=10, epochs=30, seed=SEED)
+    hist = runs[lr].history["train_loss"]
+    print(f"lr = {lr:<6g} loss: epoch 0 {hist[0]:.4f}, epoch 10 {hist[10]:.4f}, "
+          f"epoch 30 {hist[30]:.4f}")
+# %%
+low, good, high = runs[0.001].history, runs[0.3].history, runs[10.0].history
+assert low["train_loss"][0] - low["train_loss"][30] < 0.01    # too low: it crawls
+assert good["train_loss"][30] < 0.5 * good["train_loss"][0]   # a good rate: it learns
+assert max(high["train_loss"][1:]) > high["train_loss"][0]    # too high: it overshoots
+print("too low crawls, too high overshoots: confirmed")
+# %% [markdown]
+# ## 5. Same seed, same curve
+# All randomness (the initial weights, the order of the mini-batches) comes from the seed. Two
+# runs with the same seed give the same loss curve to the last bit; another seed gives
+# another curve (and usually a similar final loss).
+# %%
+run1 = train_mlp(circle, hidden=(4, 4), optimizer="adam", lr=0.03, epochs=20, seed=SEED)
+run2 = train_mlp(circle, hidden=(4, 4), optimizer="adam", lr=0.03, epochs=20, seed=SEED)
+run3 = train_mlp(circle, hidden=(4, 4), optimizer="adam", lr=0.03, epochs=20, seed=SEED + 1)
+for name, run in (("seed 0, run 1", run1), ("seed 0, run 2", run2), ("seed 1       ", run3)):
+    curve = run.history["train_loss"]
+    print(name, " ".join(f"{curve[e]:.4f}" for e in (0, 5, 10, 15, 20)))
+assert run1.history == run2.history  # bit for bit
+assert run1.history["train_loss"] != run3.history["train_loss"]
+# %% [markdown]
+# ## 6. XOR needs a hidden layer
+# 300 steps of Adam (full batch: one step per epoch) on XOR, with two hidden layers of 8 units,
+# and with no hidden layer at all (the output unit alone: its boundary is a straight line).
+# %%
+deep = train_mlp(split, hidden=(8, 8), activation="tanh", optimizer="adam", lr=0.03,
+                 batch_size=split.n_train, epochs=300, seed=SEED)
+flat = train_mlp(split, hidden=(), optimizer="adam", lr=0.03, batch_size=split.n_train,
+                 epochs=300, seed=SEED)
+for name, run in (("2-8-8-1", deep), ("2-1 (no hidden layer)", flat)):
+    h_ = run.history
+    print(f"{name:22s} steps {run.steps}: training accuracy {h_['train_acc'][-1]:.3f}, "
+          f"test accuracy {h_['test_acc'][-1]:.3f}")
+assert deep.history["test_acc"][-1] >= 0.95  # the network with hidden layers learns XOR
+assert flat.history["test_acc"][-1] <= 0.75  # one straight line cannot (3 corners of 4 at best)
+# %% [markdown]
+# ## 7. Which activation?
+# The same XOR problem, a 2-4-4-1 network, 150 steps of full-batch Adam, for each activation
+# of notebook 03 (the output unit is always a sigmoid). A *linear* hidden layer adds nothing:
+# linear layers stacked are one linear map, and the boundary stays a line. The *step* function
+# has derivative 0, so no gradient flows back into the hidden layers.
+# %%
+from nnlab.playground_view import PLAYGROUND_ACTIVATIONS
+
+final = {}
+for act in PLAYGROUND_ACTIVATIONS:
+    run = train_mlp(split, hidden=(4, 4), activation=act, optimizer="adam", lr=0.03,
+                    batch_size=split.n_train, epochs=150, seed=SEED)
+    final[act] = run.history
+    print(f"{act:12s} training loss {run.history['train_loss'][-1]:.4f}, "
+          f"test accuracy {run.history['test_acc'][-1]:.3f}")
+assert final["tanh"]["test_acc"][-1] > 0.9 and final["relu"]["test_acc"][-1] > 0.9
+assert final["linear"]["test_acc"][-1] < 0.75
+# %% [markdown]
+# ## How this differs from TensorFlow Playground
+# - TensorFlow Playground labels the classes −1 and +1, uses tanh on the output and the
+#   squared error; here the output is a sigmoid read as a probability and the default loss is
+#   binary cross-entropy (choose *mean squared error* in the loss menu to compare).
+# - Its noise relabels points near the boundary; here noise moves the points (both make the
+#   classes overlap).
+# - Here the picture is a function of the settings and the epoch: changing a setting retrains
+#   from the seed, where TensorFlow Playground carries on from the current weights.
+# %% [markdown]
+# ## Exercises
+# Replace `None` with your answer and run the cell; `ex.solution(n)` shows the worked answer.
+# %%
+from nnlab.mlp import exercises as ex
+
+print(ex.show(1))
+# %%
+ex.check(1, None)
+# %%
+print(ex.show(2))
+# %%
+ex.check(2, None)
+# %%
+print(ex.show(3))
+# %%
+ex.check(3, None)
+# %%
+print(ex.show(4))
+# %%
+ex.check(4, None)
+# %%
+print(ex.show(5))
+# %%
+ex.check(5, None)
+# %% [markdown]
+# A wrong answer is explained, for example the common slip of exercise 2 (forgetting the last,
+# smaller batch):
+# %%
+ex.check(2, 12 * 30)
+# %%
+ex.solution(2)
