@@ -127,7 +127,8 @@ class BackpropExplorer(Explorer):
         self.mark_main(self.controls["x1"])
         self.next_button = W.Button(description="Next iteration", icon="forward",
                                     button_style="primary")
-        self.reset_button = W.Button(description="Back to iteration 1", icon="undo")
+        self.reset_button = W.Button(description="Back to iteration 1", icon="undo",
+                                     layout=W.Layout(width="auto"))
         self.next_button.on_click(lambda _b: self.next_iteration())
         self.reset_button.on_click(lambda _b: self.reset())
         fig, (ax_net, ax_err) = new_figure(820, 340, ncols=2,
