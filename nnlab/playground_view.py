@@ -150,8 +150,8 @@ class Playground(Explorer):
         self.views = [self.view]
         self._key = None
         self._data_key = None
-        self._full = True
         self._titles = None
+        self._points_dirty = True
         self._busy = False
         for name, ctl in c.items():
             if name != "play":
@@ -240,6 +240,7 @@ class Playground(Explorer):
             self.split = D.make_split(s["dataset"], self.n_points, s["noise"],
                                       s["train_fraction"], s["seed"])
             self._data_key = data_key
+            self._points_dirty = True
         # a batch cannot be larger than the training set: clamp the slider instead of failing
         bs = self.controls["batch_size"]
         top = min(30, self.split.n_train)
@@ -257,7 +258,6 @@ class Playground(Explorer):
                                  lr=s["lr"], batch_size=s["batch_size"], seed=s["seed"])
         self._snaps = {0: self.trainer.snapshot()}
         self._layout = network_layout(model.sizes)
-        self._full = True
         self._ytop = 0.0
 
     def _go_to(self, epoch: int) -> None:
@@ -338,8 +338,7 @@ class Playground(Explorer):
         titles = (f"network {'-'.join(map(str, model.sizes))}: {model.n_params} parameters",
                   f"{DATASET_LABELS[self.split.name]}: output ŷ over the plane",
                   f"loss ({LOSS_LABELS[model.loss_name]})")
-        full = self._full or limits != self._limits or titles != self._titles
-        if full:
+        if self._points_dirty:      # the points are animated too: no full redraw needed
             sp = self.split
             colour = lambda y: np.where(y[:, None] > 0.5,  # noqa: E731
                                         np.array([[0.03, 0.47, 0.74, 1.0]]),
@@ -348,11 +347,14 @@ class Playground(Explorer):
             self._train_pts.set_facecolors(colour(sp.y_train))
             self._test_pts.set_offsets(sp.X_test)
             self._test_pts.set_facecolors(colour(sp.y_test))
+            self._points_dirty = False
+        full = limits != self._limits or titles != self._titles
+        if full:
             self._axl.set_xlim(0, limits[0])
             self._axl.set_ylim(0, limits[1])
             for ax, t in zip((self._axn, self._axb, self._axl), titles):
                 ax.set_title(t, fontsize=9)
-            self._limits, self._titles, self._full = limits, titles, False
+            self._limits, self._titles = limits, titles
         self.view.refresh(full=full)
         st = self.state()
         fmt = lambda v, d=4: "—" if v is None else f"{v:.{d}f}"  # noqa: E731

@@ -181,3 +181,14 @@ def test_close_closes_widgets():
     p = Playground()
     p.close()
     assert p.controls["epoch"].comm is None and p.widget.comm is None
+
+
+def test_plot_datasets_is_a_static_figure_outside_pyplot():
+    from nnlab.playground_view import plot_datasets
+
+    plt.close("all")
+    f = plot_datasets(noise=0.2, seed=1)
+    assert repr(f) == "<figure: the four 2-D data sets, noise 0.2, seed 1>"
+    assert f._repr_png_().startswith(b"\x89PNG") and plt.get_fignums() == []
+    with pytest.raises(ValueError, match="^noise: expected"):
+        plot_datasets(noise=2)
