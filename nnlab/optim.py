@@ -689,3 +689,50 @@ def _exercises():
 
 
 exercises = _exercises()
+
+
+# ---- what the notes say about each optimizer (quoted; slips listed separately) ----------------
+NOTES_FACTS = {
+    "gd": {"use": ["small datasets"], "pros": ["Simple & effective on convex problem"],
+           "cons": ["slow convergences & computationally expensive on large dataset"]},
+    "sgd": {"use": ["Suitable for large datasets"],
+            "pros": ["Fast processing & efficient on large dataset"],
+            "cons": ["Noisy update, may not reach global minima."]},
+    "minibatch": {"use": ["hybrid SGD & GD for large dataset, more stable than SGD"],
+                  "pros": ["Reduce Noise & variance SGD", "Faster than GD"], "cons": []},
+    "momentum": {"use": ["useful in training deep network"],
+                 "pros": ["Speeds the convergence", "Reducing the oscillation"],
+                 "cons": ["Overshoot if momentum is high", "Requires tuning of γ"]},
+    "nag": {"use": ["it looks ahead before computing the gradient"],
+            "pros": ["better than momentum", "prevent overshooting"], "cons": ["more complex."]},
+    "adagrad": {"use": ["Suitable for sparse data like NLP, image"],
+                "pros": ["Adapting learning rate based on freq. of parameter"],
+                "cons": ["Learning rate keeps decaying."]},
+    "rmsprop": {"use": ["Good for non-stationary prob. like in RNN's"],
+                "pros": ["Addressing the adagrad decay prob."], "cons": ["Sensitive to β value"]},
+    "adam": {"use": ["widely used in almost scenario."],
+             "pros": ["Combining adaptive learning & momentum learning",
+                      "Efficiently works with large datasets & noisy data.", "Faster convergence"],
+             "cons": ["Multiple tunable parameters", "it can overshoot sometimes"]},
+    "adamax": {"use": ["very large dataset", "Better for model that sparse updates"],
+               "pros": ["more stable updates", "more stable than Adam"],
+               "cons": ["slightly slower than Adam."]},
+    "nadam": {"use": ["adaptive learning of adam + fast convergence nature of NAG"],
+              "pros": ["adaptive learning of adam + fast convergence nature of NAG"],
+              "cons": ["More sensitive to tuning η parameters"]},
+}
+
+NOTES_SLIPS = [
+    "NAG: the notes write v = v + η∇J(θ − v); the momentum factor γ is missing twice. The rule is "
+    "v = γv + η∇J(θ − γv) (with γ = 1 the velocity would never decay).",
+    "Adam: the bias correction is written m/(1 − β1), v/(1 − β2); it is m/(1 − β1^t), "
+    "v/(1 − β2^t) — without the power t it is right only at the first step.",
+    "Adam: m_t = β1·m_t + …, v_t = β2·v_t + … should use the previous moments m_{t−1}, v_{t−1}; "
+    "and '∇²J(θ)' in v_t means the squared gradient (∇J)², not a second derivative.",
+    "Adam: the update is written without ε: θ − η·m̂/√v̂ divides by zero while v̂ = 0.",
+    "Nadam: the formula shown, θ − η·m_t/(√v_t + ε), has no Nesterov look-ahead and no bias "
+    "correction: as written it is Adam without bias correction, not Nadam.",
+    "Adamax: the update θ − η·m_t/v_t has no bias correction for m (torch divides η by 1 − β1^t) "
+    "and no ε.",
+    "RMSprop: the notes' decay rate β = 0.9 is torch's alpha (default 0.99), not Adam's β1.",
+]
