@@ -289,6 +289,10 @@ def regression_lines(proposal, ground_truth, decimals: int = 3) -> list[str]:
     # decode the deltas as printed (rounded), so that every line is arithmetic one can redo
     back = decode(p[None], np.round(d, decimals)[None], fmt="cxcywh")[0]
     k = decimals
+
+    def par(v):  # negatives in parentheses after '+' and '^'
+        return f"({v:.{k}f})" if v < 0 else f"{v:.{k}f}"
+
     px, py, pw, ph = p
     gx, gy, gw, gh = g
     return [
@@ -296,10 +300,10 @@ def regression_lines(proposal, ground_truth, decimals: int = 3) -> list[str]:
         f"Δy = (y_gt − y)/h = ({gy:g} − {py:g})/{ph:g} = {d[1]:.{k}f}",
         f"Δw = ln(w_gt/w) = ln({gw:g}/{pw:g}) = {d[2]:.{k}f}",
         f"Δh = ln(h_gt/h) = ln({gh:g}/{ph:g}) = {d[3]:.{k}f}",
-        f"x_new = x + Δx·w = {px:g} + {d[0]:.{k}f}·{pw:g} = {back[0]:.2f}",
-        f"y_new = y + Δy·h = {py:g} + {d[1]:.{k}f}·{ph:g} = {back[1]:.2f}",
-        f"w_new = w·e^Δw = {pw:g}·e^{d[2]:.{k}f} = {back[2]:.2f}",
-        f"h_new = h·e^Δh = {ph:g}·e^{d[3]:.{k}f} = {back[3]:.2f}",
+        f"x_new = x + Δx·w = {px:g} + {par(d[0])}·{pw:g} = {back[0]:.2f}",
+        f"y_new = y + Δy·h = {py:g} + {par(d[1])}·{ph:g} = {back[1]:.2f}",
+        f"w_new = w·e^Δw = {pw:g}·e^{par(d[2])} = {back[2]:.2f}",
+        f"h_new = h·e^Δh = {ph:g}·e^{par(d[3])} = {back[3]:.2f}",
     ]
 
 

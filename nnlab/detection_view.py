@@ -119,6 +119,11 @@ def _set_rect(rect: Rectangle, cxcywh) -> None:
     rect.set_height(h)
 
 
+def _paren(v: float, k: int) -> str:
+    """A number written so that it can follow '+' or '^': negatives in parentheses."""
+    return f"({v:.{k}f})" if v < 0 else f"{v:.{k}f}"
+
+
 def _readout() -> W.HTML:
     r = W.HTML()
     r.add_class("nnlab-readout")
@@ -209,10 +214,10 @@ class BoxRegressionExplorer(Explorer):
             f"Δw = ln(w_gt/w) = ln({g[2]:.2f}/{p[2]:.0f}) = <b>{d[2]:.4f}</b>",
             f"Δh = ln(h_gt/h) = ln({g[3]:.2f}/{p[3]:.0f}) = <b>{d[3]:.4f}</b>",
             f"<b>decoded</b> from Δ rounded to {k} decimals",
-            f"x_new = x + Δx·w = {p[0]:.0f} + {d_round[0]:.{k}f}·{p[2]:.0f} = {dec[0]:.2f}",
-            f"y_new = y + Δy·h = {p[1]:.0f} + {d_round[1]:.{k}f}·{p[3]:.0f} = {dec[1]:.2f}",
-            f"w_new = w·e^Δw = {p[2]:.0f}·e^{d_round[2]:.{k}f} = {dec[2]:.2f}",
-            f"h_new = h·e^Δh = {p[3]:.0f}·e^{d_round[3]:.{k}f} = {dec[3]:.2f}",
+            f"x_new = x + Δx·w = {p[0]:.0f} + {_paren(d_round[0], k)}·{p[2]:.0f} = {dec[0]:.2f}",
+            f"y_new = y + Δy·h = {p[1]:.0f} + {_paren(d_round[1], k)}·{p[3]:.0f} = {dec[1]:.2f}",
+            f"w_new = w·e^Δw = {p[2]:.0f}·e^{_paren(d_round[2], k)} = {dec[2]:.2f}",
+            f"h_new = h·e^Δh = {p[3]:.0f}·e^{_paren(d_round[3], k)} = {dec[3]:.2f}",
             f"<b>IoU</b>(proposal, ground truth) = <b>{iou_p:.4f}</b>",
             f"IoU(decoded, ground truth) = {iou_d:.4f}",
         ]

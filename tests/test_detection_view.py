@@ -31,6 +31,9 @@ def test_box_explorer_recomputes_on_slider_change(box):
     assert s["dx"] == 0.0
     assert s["dw"] == pytest.approx(round(math.log(80 * math.exp(0.051) / 40), 4))
     assert box.view.image.value != before
+    box.controls["x"].value = 120
+    assert "x_new = x + Δx·w = 120 + (-0.250)·40" in box.readout.value   # (110 − 120)/40
+    box.controls["x"].value = 110
     # IoU by hand: proposal (110, 120, 40, 60) → x 90..130, y 90..150; gt x 67.9..152.1, y 98.8..161.2
     gw, gh = 80 * math.exp(0.051), 60 * math.exp(0.039)
     inter = 40 * (150 - (130 - gh / 2))
