@@ -110,7 +110,7 @@ class OptimizerExplorer(Explorer):
 
     # -- drawing ------------------------------------------------------------------------------
     def _build_figure(self):
-        fig, (ax, lx) = new_figure(880, 360, ncols=2)
+        fig, (ax, lx) = new_figure(800, 330, ncols=2)
         self.ax, self.lx = ax, lx
         self._lines, self._dots, self._loss = {}, {}, {}
         animated = []
@@ -469,9 +469,13 @@ class BatchExplorer(Explorer):
     def paths(self) -> dict:
         bs = int(self.controls["batch_size"].value)
         lr, steps = float(self.controls["lr"].value), int(self.controls["steps"].value)
-        sizes = {"GD": self.x.size, "SGD": 1, "mini-batch": bs}
-        return {n: S.linreg_path(self.x, self.y, b, lr=lr, steps=steps, seed=self.seed)
-                for n, b in sizes.items()}
+        key = (lr, steps)
+        if getattr(self, "_fixed_key", None) != key:  # GD and SGD do not depend on the batch size
+            self._fixed = {n: S.linreg_path(self.x, self.y, b, lr=lr, steps=steps, seed=self.seed)
+                           for n, b in (("GD", self.x.size), ("SGD", 1))}
+            self._fixed_key = key
+        mini = S.linreg_path(self.x, self.y, bs, lr=lr, steps=steps, seed=self.seed)
+        return {"GD": self._fixed["GD"], "SGD": self._fixed["SGD"], "mini-batch": mini}
 
     def _gaps(self, path):
         j = S.linreg_loss(path[:, 0], path[:, 1], self.x, self.y) - self.jmin
