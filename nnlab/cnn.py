@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate as V
-from .conv import _col2im, _im2col, blas_threads, max_pool2d, max_pool2d_backward
+from .conv import _conv_backward_core, _conv_forward, _pad, blas_threads, max_pool2d, max_pool2d_backward
 from .exercises import Exercise, ExerciseSet
 
 
@@ -92,22 +92,16 @@ class Conv2d(Layer):
         self.params = [w, np.zeros(o)]
 
     def forward(self, x):
-        w, b = self.params
-        o, c, k, _ = w.shape
         pads = ((self.padding,) * 2,) * 2
-        cols, ho, wo = _im2col(x, k, k, (1, 1), pads)
-        self._cache = (x.shape, cols, ho, wo)
-        out = cols @ w.reshape(o, -1).T + b
-        return out.reshape(x.shape[0], ho, wo, o).transpose(0, 3, 1, 2)
+        self._cache = (x.shape, pads)
+        self._xp = _pad(x, pads)
+        return _conv_forward(x, self.params[0], self.params[1], (1, 1), pads)
 
     def backward(self, grad):
-        w, _ = self.params
-        o, c, k, _ = w.shape
-        xshape, cols, ho, wo = self._cache
-        g2 = grad.transpose(0, 2, 3, 1).reshape(-1, o)
-        self.grads = [(g2.T @ cols).reshape(w.shape), g2.sum(axis=0)]
-        pads = ((self.padding,) * 2,) * 2
-        return _col2im(g2 @ w.reshape(o, -1), xshape, k, k, (1, 1), pads, ho, wo)
+        xshape, pads = self._cache
+        dx, dw, db = _conv_backward_core(self._xp, self.params[0], grad, (1, 1), pads, xshape)
+        self.grads = [dw, db]
+        return dx
 
 
 class ReLU(Layer):

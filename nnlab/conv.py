@@ -144,12 +144,26 @@ def _conv_args(x, weight, bias, stride, padding, form):
 
 
 def _im2col(xb, kh, kw, s, pads):
-    """The patches as a matrix (N·Ho·Wo) × (C·kh·kw), and Ho, Wo."""
+    """The patches as a batch of matrices N × (C·kh·kw) × (Ho·Wo), and Ho, Wo.
+
+    This layout (one row per kernel entry, holding that entry's input value at every output
+    position) copies long runs of memory and lets one batched matrix product give N×O×(Ho·Wo),
+    already in torch's N×O×H×W order.
+    """
     xp = _pad(xb, pads)
     win = _windows(xp, kh, kw, *s)
     n, c, ho, wo = win.shape[:4]
-    cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, c * kh * kw)
+    cols = win.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, ho * wo)
     return cols, ho, wo
+
+
+def _conv_forward(xb, w, b, s, pads):
+    o = w.shape[0]
+    cols, ho, wo = _im2col(xb, w.shape[2], w.shape[3], s, pads)
+    out = np.matmul(w.reshape(o, -1), cols)
+    if b is not None:
+        out += b[:, None]
+    return out.reshape(xb.shape[0], o, ho, wo)
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, form="torch"):
@@ -159,13 +173,7 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, form="torch"):
     by kH·kW), as the course notes compute it; torch and every framework use the plain sum.
     """
     xb, ndim, w, b, s, pads = _conv_args(x, weight, bias, stride, padding, form)
-    o, c, kh, kw = w.shape
-    cols, ho, wo = _im2col(xb, kh, kw, s, pads)
-    out = cols @ w.reshape(o, -1).T
-    if b is not None:
-        out += b
-    out = out.reshape(xb.shape[0], ho, wo, o).transpose(0, 3, 1, 2)
-    return _unbatch(np.ascontiguousarray(out), ndim)
+    return _unbatch(_conv_forward(xb, w, b, s, pads), ndim)
 
 
 def _col2im(dcols, xshape, kh, kw, s, pads, ho, wo):
@@ -181,6 +189,29 @@ def _col2im(dcols, xshape, kh, kw, s, pads, ho, wo):
     return dxp[:, :, t:t + h, l:l + w]
 
 
+def _conv_backward_core(xp, w, g, s, pads, xshape):
+    """(d input, d weight, d bias) from the padded input xp and dL/d(output) g (N×O×Ho×Wo).
+
+    One pass per kernel offset (i, j): the input cells that offset touched form one strided slice
+    of xp, so d weight[:, :, i, j] is one matrix product and d input gets one slice added.
+    """
+    n, c = xp.shape[:2]
+    o, _, kh, kw = w.shape
+    ho, wo = g.shape[2:]
+    g3 = g.reshape(n, o, ho * wo)
+    gmat = g3.transpose(1, 0, 2).reshape(o, -1)
+    dw = np.empty(w.shape)
+    dxp = np.zeros(xp.shape)
+    for i in range(kh):            # loops over the kernel's kh·kw offsets, not over pixels
+        for j in range(kw):
+            idx = (slice(None), slice(None), slice(i, i + s[0] * (ho - 1) + 1, s[0]),
+                   slice(j, j + s[1] * (wo - 1) + 1, s[1]))
+            dw[:, :, i, j] = gmat @ xp[idx].transpose(1, 0, 2, 3).reshape(c, -1).T
+            dxp[idx] += np.matmul(w[:, :, i, j].T, g3).reshape(n, c, ho, wo)
+    (t, _), (l, _) = pads
+    return dxp[:, :, t:t + xshape[2], l:l + xshape[3]], dw, g.sum(axis=(0, 2, 3))
+
+
 def conv2d_backward(x, weight, grad_output, bias=None, stride=1, padding=0, form="torch"):
     """Gradients (d input, d weight, d bias) of a loss L given dL/d(output) of `conv2d`.
 
@@ -191,14 +222,14 @@ def conv2d_backward(x, weight, grad_output, bias=None, stride=1, padding=0, form
     """
     xb, ndim, w, b, s, pads = _conv_args(x, weight, bias, stride, padding, form)
     o, c, kh, kw = w.shape
-    cols, ho, wo = _im2col(xb, kh, kw, s, pads)
+    ho = (xb.shape[2] + sum(pads[0]) - kh) // s[0] + 1
+    wo = (xb.shape[3] + sum(pads[1]) - kw) // s[1] + 1
     want = (xb.shape[0], o, ho, wo)
     g = _check_grad(grad_output, _unbatch(np.empty(want), ndim).shape)
-    g2 = g.reshape(want).transpose(0, 2, 3, 1).reshape(-1, o)
     scale = 1.0 / (kh * kw) if V.choice("form", form, FORMS) == "notes" else 1.0
-    dw = (g2.T @ cols).reshape(o, c, kh, kw) * scale
-    dx = _col2im(g2 @ w.reshape(o, -1), xb.shape, kh, kw, s, pads, ho, wo)
-    db = None if bias is None else g2.sum(axis=0)
+    dx, dw, db = _conv_backward_core(_pad(xb, pads), w, g.reshape(want), s, pads, xb.shape)
+    dw = dw * scale
+    db = None if bias is None else db
     if np.ndim(weight) == 2:
         dw = dw[0, 0]
     return _unbatch(dx, ndim), dw, db
@@ -224,13 +255,26 @@ def _pool_windows(xb, k, s, pads, fill):
     return win.reshape(n, c, ho, wo, k[0] * k[1]), ho, wo
 
 
+def _tiles(xb, k, s, pads):
+    """Non-overlapping windows that tile the input exactly (the common 2×2, stride 2 case)."""
+    return pads == ((0, 0), (0, 0)) and s == k and xb.shape[2] % k[0] == 0 and xb.shape[3] % k[1] == 0
+
+
+def _tile_max(xb, k):
+    """Max of each k×k tile: the element-wise maximum of the k·k strided slices (fast, no copy)."""
+    m = xb[:, :, 0::k[0], 0::k[1]].copy()
+    for i in range(k[0]):
+        for j in range(k[1]):
+            if i or j:
+                np.maximum(m, xb[:, :, i::k[0], j::k[1]], out=m)
+    return m
+
+
 def max_pool2d(x, kernel_size, stride=None, padding=0):
     """Max pooling as torch.nn.functional.max_pool2d (padding with −∞, floor mode)."""
     xb, ndim, k, s, pads = _pool_args(x, kernel_size, stride, padding)
-    if pads == ((0, 0), (0, 0)) and s == k and xb.shape[2] % k[0] == 0 and xb.shape[3] % k[1] == 0:
-        n, c, h, w = xb.shape  # non-overlapping tiles: a plain reshape, no window copy
-        out = xb.reshape(n, c, h // k[0], k[0], w // k[1], k[1]).max(axis=(3, 5))
-        return _unbatch(out, ndim)
+    if _tiles(xb, k, s, pads):
+        return _unbatch(_tile_max(xb, k), ndim)
     win, _, _ = _pool_windows(xb, k, s, pads, -np.inf)
     return _unbatch(win.max(axis=-1), ndim)
 
@@ -254,14 +298,18 @@ def max_pool2d_backward(x, grad_output, kernel_size, stride=None, padding=0):
     """d input of max pooling: each output's gradient goes to the (first) maximum of its window."""
     xb, ndim, k, s, pads = _pool_args(x, kernel_size, stride, padding)
     n, c, h, w = xb.shape
-    if pads == ((0, 0), (0, 0)) and s == k and h % k[0] == 0 and w % k[1] == 0:
+    if _tiles(xb, k, s, pads):
         ho, wo = h // k[0], w // k[1]
         g = _check_grad(grad_output, _unbatch(np.empty((n, c, ho, wo)), ndim).shape).reshape(n, c, ho, wo)
-        tiles = xb.reshape(n, c, ho, k[0], wo, k[1]).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, ho, wo, -1)
-        idx = tiles.argmax(axis=-1)
-        d = np.zeros_like(tiles)
-        np.put_along_axis(d, idx[..., None], g[..., None], axis=-1)
-        dx = d.reshape(n, c, ho, wo, k[0], k[1]).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h, w)
+        m = _tile_max(xb, k)
+        taken = np.zeros(m.shape, dtype=bool)
+        dx = np.zeros(xb.shape)
+        for i in range(k[0]):      # the k·k offsets of a window, in torch's (row-major) order:
+            for j in range(k[1]):  # the gradient goes to the first maximum only
+                hit = xb[:, :, i::k[0], j::k[1]] == m
+                hit &= ~taken
+                taken |= hit
+                np.multiply(g, hit, out=dx[:, :, i::k[0], j::k[1]])
         return _unbatch(dx, ndim)
     win, ho, wo = _pool_windows(xb, k, s, pads, -np.inf)
     g = _check_grad(grad_output, _unbatch(np.empty((n, c, ho, wo)), ndim).shape).reshape(n, c, ho, wo)

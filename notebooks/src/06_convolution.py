@@ -84,7 +84,8 @@ assert conv2d(patch, kernel, form="notes")[0, 0] == -0.5
 #   patch ⊙ kernel, summed. The sliders cannot go past the last cell of the map: when a larger
 #   stride shrinks the map, the cell moves back inside it.
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state, which nbval cannot compare;
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state, which nbval cannot compare;
 # the next cell prints the numbers it shows.
 from nnlab.conv_view import ConvExplorer
 

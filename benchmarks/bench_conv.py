@@ -1,0 +1,150 @@
+"""Benchmark: nnlab.conv forward + backward beside torch.nn.functional, and notebook 06's slider.
+
+    python benchmarks/bench_conv.py [--repeats 30]
+
+Cases (float64 for nnlab; torch in float64 and float32, same machine, same run):
+- conv2d on a 64×1×28×28 batch with 8 filters 3×3 (padding 1): forward, and forward + backward
+  (gradients w.r.t. input, weight and bias);
+- 2×2 max pooling of a 64×8×28×28 batch: forward, and forward + backward.
+nnlab runs with one BLAS thread (as nnlab.cnn trains); torch with its default threads and with one.
+Also the median time of a slider change (recompute + redraw) of notebook 06's explorer.
+Timing: time.perf_counter, median of the repeats after one warm-up call.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from nnlab import conv as C  # noqa: E402
+
+
+def median_ms(fn, repeats):
+    fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return 1e3 * statistics.median(times)
+
+
+def nnlab_cases(x, w, b, g_conv, xp, g_pool):
+    def conv_fwd():
+        C.conv2d(x, w, b, 1, 1)
+
+    def conv_both():
+        C.conv2d(x, w, b, 1, 1)
+        C.conv2d_backward(x, w, g_conv, b, 1, 1)
+
+    def pool_fwd():
+        C.max_pool2d(xp, 2)
+
+    def pool_both():
+        C.max_pool2d(xp, 2)
+        C.max_pool2d_backward(xp, g_pool, 2)
+
+    return {"conv2d forward": conv_fwd, "conv2d forward+backward": conv_both,
+            "max_pool2d forward": pool_fwd, "max_pool2d forward+backward": pool_both}
+
+
+def torch_cases(torch, dtype, x, w, b, g_conv, xp, g_pool):
+    F = torch.nn.functional
+    xt = torch.tensor(x, dtype=dtype, requires_grad=True)
+    wt = torch.tensor(w, dtype=dtype, requires_grad=True)
+    bt = torch.tensor(b, dtype=dtype, requires_grad=True)
+    gc = torch.tensor(g_conv, dtype=dtype)
+    xpt = torch.tensor(xp, dtype=dtype, requires_grad=True)
+    gp = torch.tensor(g_pool, dtype=dtype)
+
+    def conv_fwd():
+        with torch.no_grad():
+            F.conv2d(xt, wt, bt, 1, 1)
+
+    def conv_both():
+        out = F.conv2d(xt, wt, bt, 1, 1)
+        torch.autograd.grad(out, (xt, wt, bt), gc)
+
+    def pool_fwd():
+        with torch.no_grad():
+            F.max_pool2d(xpt, 2)
+
+    def pool_both():
+        out = F.max_pool2d(xpt, 2)
+        torch.autograd.grad(out, (xpt,), gp)
+
+    return {"conv2d forward": conv_fwd, "conv2d forward+backward": conv_both,
+            "max_pool2d forward": pool_fwd, "max_pool2d forward+backward": pool_both}
+
+
+def slider_ms(repeats):
+    from nnlab.conv_view import ConvExplorer
+
+    e = ConvExplorer()
+    values = [round(v, 2) for v in np.linspace(-2, 2, repeats)]
+    times = []
+    for v in values:
+        t0 = time.perf_counter()
+        e.main.value = v
+        times.append(time.perf_counter() - t0)
+    e.close()
+    return 1e3 * statistics.median(times)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=30)
+    args = ap.parse_args(argv)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 1, 28, 28))
+    w = rng.normal(size=(8, 1, 3, 3))
+    b = rng.normal(size=8)
+    g_conv = rng.normal(size=(64, 8, 28, 28))
+    xp = rng.normal(size=(64, 8, 28, 28))
+    g_pool = rng.normal(size=(64, 8, 14, 14))
+
+    results = {}
+    with C.blas_threads(1):
+        for name, fn in nnlab_cases(x, w, b, g_conv, xp, g_pool).items():
+            results.setdefault(name, {})["nnlab f64"] = median_ms(fn, args.repeats)
+    columns = ["nnlab f64"]
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("torch not installed: nnlab only")
+    if torch is not None:
+        default_threads = torch.get_num_threads()
+        for threads in (default_threads, 1):
+            torch.set_num_threads(threads)
+            for dtype, label in ((torch.float64, "f64"), (torch.float32, "f32")):
+                col = f"torch {label} {threads}t"
+                if col in columns:
+                    continue
+                columns.append(col)
+                for name, fn in torch_cases(torch, dtype, x, w, b, g_conv, xp, g_pool).items():
+                    results[name][col] = median_ms(fn, args.repeats)
+        torch.set_num_threads(default_threads)
+
+    width = max(len(n) for n in results)
+    print(f"median of {args.repeats} runs, milliseconds; load average {os.getloadavg()[0]:.2f} "
+          f"on {os.cpu_count()} cores")
+    print(f"{'case'.ljust(width)}  " + "  ".join(f"{c:>14}" for c in columns)
+          + ("  nnlab / torch f64 (best)" if torch is not None else ""))
+    for name, row in results.items():
+        line = f"{name.ljust(width)}  " + "  ".join(f"{row[c]:14.2f}" for c in columns)
+        if torch is not None:
+            best = min(v for k, v in row.items() if k.startswith("torch f64"))
+            line += f"  {row['nnlab f64'] / best:10.2f}×"
+        print(line)
+    print(f"notebook 06 slider change (recompute + redraw), median: {slider_ms(args.repeats):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
