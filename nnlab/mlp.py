@@ -34,6 +34,7 @@ from . import activations as A
 from . import optim as O
 
 LOSSES = ("bce", "mse")
+MAX_PARAM = 1e6          # a step that makes any |parameter| larger is called divergence
 INITS = ("xavier", "torch")
 MAX_UNITS = 256
 MAX_LAYERS = 10
@@ -211,8 +212,10 @@ class Trainer:
     losses to the last bit. `history` holds, for epoch 0 (before training) and after every
     epoch, the loss and accuracy on the training and the test set.
 
-    If a step makes a parameter infinite or nan (a learning rate far too high), that step is
-    undone, training stops, and `diverged` says at which epoch.
+    If a step would make a parameter larger than MAX_PARAM = 1e6 in size, infinite or nan (a
+    learning rate far too high), that step is not taken, training stops, and `diverged` says
+    in which epoch. (Below 1e6 no forward pass of a network of at most 10 layers of 256 units
+    on inputs of the playground's size can overflow.)
     """
 
     def __init__(self, model: MLP, X_train, y_train, X_test=None, y_test=None,
@@ -248,7 +251,10 @@ class Trainer:
     def _evaluate(self, X, y):
         if len(X) == 0:
             return float("nan"), float("nan")
-        out, zs, _ = self.model._forward(X, cache=True)
+        try:
+            out, zs, _ = self.model._forward(X, cache=True)
+        except ValueError:                # nan inside (only with parameters set from outside)
+            return float("nan"), float("nan")
         loss = self.model._loss_from(out, zs[-1], y)
         if self.model.n_outputs == 1:
             acc = float(np.mean((out[:, 0] >= 0.5) == (y[:, 0] >= 0.5)))
@@ -273,12 +279,16 @@ class Trainer:
     def step(self, idx) -> float:
         """One optimizer step on the examples idx; returns the batch loss (before the step)."""
         model = self.model
+        new = None
         with np.errstate(all="ignore"):
-            loss, grads = model._gradients(self.X_train[idx], self.y_train[idx])
+            try:
+                loss, grads = model._gradients(self.X_train[idx], self.y_train[idx])
+            except ValueError:            # an activation refused a nan: the forward pass blew up
+                loss, grads = float("nan"), None
             # a sum is finite only if every term is (one cheap check instead of one per array)
-            ok = np.isfinite(loss + sum(float(g.sum()) for g in grads))
-            new = self.optimizer.step(model.params, grads) if ok else None
-        if new is None or not np.isfinite(sum(float(p.sum()) for p in new)):
+            if grads is not None and np.isfinite(loss + sum(float(g.sum()) for g in grads)):
+                new = self.optimizer.step(model.params, grads)
+        if new is None or not max(float(np.abs(p).max()) for p in new) <= MAX_PARAM:
             self.diverged = self.epoch + 1
             return loss
         model.params = [np.asarray(p, dtype=float) for p in new]

@@ -204,6 +204,15 @@ def test_divergence_is_caught_and_the_last_finite_network_kept():
     assert tr.steps == steps
 
 
+@pytest.mark.parametrize("activation, optimizer", [("elu", "sgd"), ("relu", "nag"),
+                                                   ("linear", "momentum")])
+def test_a_blow_up_inside_the_forward_pass_is_divergence_not_an_error(activation, optimizer):
+    s = make_split("circle", 200, 0.0, 0.5, seed=0)
+    tr = train_mlp(s, (8, 8, 8, 8), activation, optimizer, 10.0, 1, epochs=3, seed=0)
+    assert tr.diverged == 1 and tr.epoch == 3
+    assert max(float(np.abs(p).max()) for p in tr.model.params) <= 1e6
+
+
 def test_step_activation_leaves_hidden_weights_unchanged():
     s = make_split("circle", 100, 0.0, 0.5, seed=0)
     tr = train_mlp(s, (4,), "step", "sgd", 0.1, 10, epochs=0, seed=1)
