@@ -126,7 +126,8 @@ class NeuronDemo(Explorer):
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", fontsize=8)
         fig.tight_layout()
-        self.view = FigureView(fig, "the neuron's output as a function of x")
+        self.view = FigureView(fig, "the neuron's output as a function of x",
+                               animated=[self._line, self._dot])
         self.views = [self.view]
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
