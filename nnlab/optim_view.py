@@ -278,6 +278,10 @@ class OptimizerExplorer(Explorer):
         rows = self.explain_rows(k=k) if v["optimizers"] else None
         head = (f"<p><b>{TITLES.get(v['explain'], '')}</b> ({self.forms()[0]} form), update from "
                 f"step {k} to {k + 1}:</p>")
+        if not v["optimizers"]:
+            self.readout.value = "Select at least one optimizer (ctrl/shift + click for several)."
+            self.table.value = ""
+            return
         self.table.value = head + (rows_html(rows) if rows else "<p>(the path has diverged)</p>")
 
     def state(self) -> dict:

@@ -72,6 +72,18 @@ def test_both_forms_and_surfaces(race):
     assert race.controls["condition"].disabled and "stable_lr" not in race.state()
 
 
+def test_empty_selection_and_divergence_are_messages_not_errors(race):
+    race.controls["optimizers"].value = ()
+    assert race.state()["racers"] == {}
+    assert "Select at least one optimizer" in race.readout.value
+    race.controls["optimizers"].value = ("gd",)
+    race.controls["lr"].value = 1.0
+    race.controls["k"].value = 40
+    r = race.state()["racers"]["gd/torch"]
+    assert r["loss_final"] > 1e60  # |1 − 1.0·10|^40 = 9^40 per coordinate: far outside, no error
+    assert "θ − η·g" in race.table.value
+
+
 def test_storm_of_main_control_leaves_no_pyplot_figures(race):
     vals = np.geomspace(1e-4, 1.0, 37)
     for i in range(1000):
