@@ -11,7 +11,8 @@ What is shown is a function of the settings and the epoch only: the network afte
 epochs of training, from the seed, with the settings shown. Move the epoch slider back and
 the earlier network comes back (every epoch reached is kept); change a setting (the learning
 rate, the activation, ...) and the network is retrained from its seed up to the same epoch,
-so two settings can be compared at equal training time. The Play widget moves the epoch
+so two settings can be compared at equal training time (when that would take more than
+RETRAIN_STEPS optimizer steps, the epoch goes back to 0 instead, with a message). The Play widget moves the epoch
 (`controls["play"].value` is the epoch); Step adds one epoch; Reset goes back to epoch 0.
 """
 from __future__ import annotations
@@ -39,6 +40,7 @@ PLAYGROUND_OPTIMIZERS = ("sgd", "momentum", "nag", "adagrad", "rmsprop", "adam",
 DATASET_LABELS = {"circle": "circle", "xor": "XOR", "gauss": "Gaussian clusters",
                   "spiral": "spiral"}
 LOSS_LABELS = {"bce": "binary cross-entropy", "mse": "mean squared error"}
+RETRAIN_STEPS = 3000           # a setting change retrains to the same epoch if it costs <= this
 GRID = 60                      # heatmap resolution (GRID × GRID points of the plane)
 
 
@@ -299,14 +301,26 @@ class Playground(Explorer):
         try:
             s = self.settings()
             key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in s.items())
+            self._message = ""
             if key != self._key:
                 self._rebuild(s)
                 self._key = tuple((k, tuple(v) if isinstance(v, list) else v)
                                   for k, v in self.settings().items())
+                epoch = self.controls["epoch"]
+                steps = epoch.value * self.trainer.steps_per_epoch
+                if steps > RETRAIN_STEPS:
+                    # retraining that far would keep the learner waiting: start again instead
+                    self._message = (f"Settings changed: retraining to epoch {epoch.value} would "
+                                     f"take {steps} steps, so training starts again from "
+                                     "epoch 0: press ▶.")
+                    self._busy = True
+                    try:
+                        epoch.value = 0
+                    finally:
+                        self._busy = False
             self._go_to(int(self.controls["epoch"].value))
-            self._message = ""
         except ValueError as err:       # a combination the controls could not refuse
-            self._message = f"cannot train with these settings: {err}"
+            self._message = f"Cannot train with these settings: {err}"
         self._redraw()
 
     def _redraw(self) -> None:
@@ -367,7 +381,7 @@ class Playground(Explorer):
             warn += ("<br><i>The step function's derivative is 0 wherever it exists: no gradient "
                      "flows back through it, so only the output layer learns.</i>")
         if self._message:
-            warn += f"<br><b style='color:#b3261e'>{self._message}</b>"
+            warn += f"<br><b style='color:#8a5a00'>{self._message}</b>"
         self.readout.value = (
             f"epoch <b>{st['epoch']}</b> ({st['steps']} steps, {tr.steps_per_epoch} per epoch) "
             f"&nbsp; training loss <b>{fmt(st['train_loss'])}</b>, test loss "

@@ -103,7 +103,7 @@ def test_every_control_recomputes_and_redraws(pg, name, value):
     else:
         assert after[key] == value
     assert image(pg) != img
-    assert "cannot train" not in pg.readout.value
+    assert "Cannot train" not in pg.readout.value
 
 
 def test_no_hidden_layer_disables_units_and_draws_a_2_1_network(pg):
@@ -131,7 +131,7 @@ def test_divergence_is_shown_not_raised(pg):
     s = pg.state()
     assert s["diverged"] == 1 and s["epoch"] == 3
     assert "training diverged in epoch 1" in pg.readout.value
-    assert "cannot train" not in pg.readout.value
+    assert "Cannot train" not in pg.readout.value
     assert all(np.all(np.abs(p) <= 1e6) for p in pg.trainer.model.params)
 
 
@@ -189,3 +189,15 @@ def test_plot_datasets_is_a_static_figure_outside_pyplot():
     assert f._repr_png_().startswith(b"\x89PNG") and plt.get_fignums() == []
     with pytest.raises(ValueError, match="^noise: expected"):
         plot_datasets(noise=2)
+
+
+def test_an_expensive_retrain_starts_again_from_epoch_0(pg):
+    pg.controls["epoch"].value = 40                 # 400 steps of 10 points
+    pg.controls["batch_size"].value = 2             # 40 epochs × 50 steps = 2000: retrained
+    assert pg.state()["epoch"] == 40 and pg.state()["steps"] == 2000
+    pg.controls["batch_size"].value = 1             # 40 × 100 = 4000 > 3000: back to 0
+    s = pg.state()
+    assert s["epoch"] == 0 and pg.controls["play"].value == 0 and s["batch_size"] == 1
+    assert "training starts again from epoch 0" in pg.readout.value
+    pg.controls["epoch"].value = 1
+    assert pg.state()["steps"] == 100 and "starts again" not in pg.readout.value

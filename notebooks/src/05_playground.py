@@ -105,7 +105,9 @@ assert worst < 1e-7  # backpropagation and finite differences agree
 #
 # What you see is the network after *epoch* epochs from its seed: drag the epoch back and the
 # earlier network comes back; change any setting and the network is retrained to the same
-# epoch, so you can compare settings at equal training time. **Reset** goes back to epoch 0.
+# epoch, so you can compare settings at equal training time (if that would take more than
+# 3,000 optimizer steps, training starts again from epoch 0 and a message says so).
+# **Reset** goes back to epoch 0.
 #
 # Things to try:
 # 1. XOR with *0 hidden layers*: the boundary stays a straight line, the loss stays near 0.69.
