@@ -126,7 +126,7 @@ class OptimizerExplorer(Explorer):
         animated.append(self._kline)
         lx.set_xlabel("step")
         lx.set_ylabel("log10(J − J*)")
-        lx.set_title("loss gap vs step (dashed: the notes' form)")
+        lx.set_title("loss gap vs step (dashed: the notes' form)", fontsize=9)
         lx.grid(alpha=0.3)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
@@ -153,9 +153,6 @@ class OptimizerExplorer(Explorer):
         ax.set_title(f"{surf.title}: {surf.formula}", fontsize=9)
         g0 = _loss_gap(surf, np.array([surf.start]))[0]
         self.lx.set_ylim(FLOOR - 0.5, max(g0, 0.0) + 1.5)
-        leg = ax.get_legend()
-        if leg is None:
-            ax.legend(loc="lower right", fontsize=7, ncol=2)
 
     # -- model --------------------------------------------------------------------------------
     def values(self) -> dict:
@@ -238,6 +235,15 @@ class OptimizerExplorer(Explorer):
             self._surf, self._surf_key = self.surface(), key
             self._draw_surface(self._surf)
         self._paths = self.compute()
+        if v["optimizers"] != getattr(self, "_legend_for", None):  # the legend is background
+            self._legend_for = v["optimizers"]
+            handles = [self._lines[n, "torch"] for n in RACERS if n in v["optimizers"]]
+            if handles:
+                self.ax.legend(handles=handles, loc="lower right", fontsize=7,
+                               ncol=2 if len(handles) > 4 else 1)
+            elif self.ax.get_legend() is not None:
+                self.ax.get_legend().remove()
+            full = True
         steps = np.arange(v["steps"] + 1)
         for (n, form), line in self._lines.items():
             p = self._paths.get((n, form))
