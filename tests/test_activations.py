@@ -256,3 +256,14 @@ def test_exercises_answers_from_independent_routes():
     assert "exponentiates" in ex.check(4, 2 / 3).message
     assert ex.check(5, 0.01) and "ReLU" in ex.check(5, 0.0).message
     assert len(ex.answer_key()) == 5
+
+
+def test_import_stays_cheap():
+    """nnlab.activations and nnlab.optim import neither sympy nor matplotlib."""
+    import subprocess
+    import sys
+
+    code = ("import sys, nnlab.activations, nnlab.optim, nnlab.surfaces; "
+            "print(sorted(m for m in ('sympy', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
