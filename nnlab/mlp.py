@@ -405,8 +405,8 @@ def _exercises():
         ),
         Exercise(
             question="The network gives the logit z = 0.8 (so ŷ = σ(0.8)) for a point of class "
-                     "y = 0. What is its binary cross-entropy loss −[y·ln ŷ + (1 − y)·ln(1 − ŷ)]? "
-                     "(4 decimals)",
+                     "y = 0. What is its binary cross-entropy loss "
+                     "−[y·ln ŷ + (1 − y)·ln(1 − ŷ)]? (4 decimals)",
             answer=_ex_bce,
             solution=lambda: ("With y = 0 only −ln(1 − ŷ) is left; ŷ = σ(0.8) = "
                               f"{_ex_dz():.4f}, so the loss is −ln(1 − {_ex_dz():.4f}) = "

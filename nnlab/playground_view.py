@@ -12,8 +12,9 @@ epochs of training, from the seed, with the settings shown. Move the epoch slide
 the earlier network comes back (every epoch reached is kept); change a setting (the learning
 rate, the activation, ...) and the network is retrained from its seed up to the same epoch,
 so two settings can be compared at equal training time (when that would take more than
-RETRAIN_STEPS optimizer steps, the epoch goes back to 0 instead, with a message). The Play widget moves the epoch
-(`controls["play"].value` is the epoch); Step adds one epoch; Reset goes back to epoch 0.
+RETRAIN_STEPS optimizer steps, the epoch goes back to 0 instead, with a message). The Play
+widget moves the epoch (`controls["play"].value` is the epoch); Step adds one epoch; Reset
+goes back to epoch 0.
 """
 from __future__ import annotations
 

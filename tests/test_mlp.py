@@ -153,7 +153,8 @@ def test_initialisation_bounds_and_seed():
         assert np.abs(W).max() <= L and np.all(b == 0)
     assert [W.shape for W in m.weights] == [(8, 2), (8, 8), (1, 8)]   # torch.nn.Linear layout
     t = MLP(2, (8,), 1, init="torch", seed=4)
-    assert np.abs(t.params[0]).max() <= 1 / math.sqrt(2) and np.abs(t.params[3]).max() <= 1 / math.sqrt(8)
+    assert np.abs(t.params[0]).max() <= 1 / math.sqrt(2)
+    assert np.abs(t.params[3]).max() <= 1 / math.sqrt(8)
     assert np.abs(t.params[1]).max() > 0
     assert all(np.array_equal(a, b) for a, b in zip(m.params, MLP(2, (8, 8), 1, seed=4).params))
     assert not np.array_equal(m.params[0], MLP(2, (8, 8), 1, seed=5).params[0])
@@ -218,7 +219,8 @@ def test_step_activation_leaves_hidden_weights_unchanged():
     tr = train_mlp(s, (4,), "step", "sgd", 0.1, 10, epochs=0, seed=1)
     before = [p.copy() for p in tr.model.params]
     tr.train(3)
-    assert np.array_equal(before[0], tr.model.params[0]) and np.array_equal(before[1], tr.model.params[1])
+    assert np.array_equal(before[0], tr.model.params[0])
+    assert np.array_equal(before[1], tr.model.params[1])
     assert not np.array_equal(before[2], tr.model.params[2])     # the output layer learns
 
 

@@ -57,6 +57,11 @@ print("same seed, same points:", np.array_equal(a.X_train, b.X_train))
 # batch at once (the rows of A are the examples; W has one row per unit, as in
 # `torch.nn.Linear`), then the activation.
 #
+# Notes 001 write one neuron as ŷ = σ(x1·w1 + x2·w2) with "x_0 = Bias": read it as a constant
+# input x_0 = 1 whose weight w_0 is the bias b, so ŷ = σ(w0 + x1·w1 + x2·w2). (The next line
+# of the notes, ŷ = log(x1·w1 + x2·w2), is not an activation anyone uses: log is undefined
+# for a weighted sum ≤ 0, which half of all inputs give.)
+#
 # The loss is the **binary cross-entropy** L = −mean[y·ln ŷ + (1 − y)·ln(1 − ŷ)]; the
 # squared error of notes 000 is there too (`loss="mse"`). Backpropagation gives dL/dW and
 # dL/db for every layer.
