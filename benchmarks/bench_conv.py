@@ -7,8 +7,10 @@ Cases (float64 for nnlab; torch in float64 and float32, same machine, same run):
   (gradients w.r.t. input, weight and bias);
 - 2×2 max pooling of a 64×8×28×28 batch: forward, and forward + backward.
 nnlab runs with one BLAS thread (as nnlab.cnn trains); torch with its default threads and with one.
-Also the median time of a slider change (recompute + redraw) of notebook 06's explorer.
-Timing: time.perf_counter, median of the repeats after one warm-up call.
+Also the median time of a slider change (recompute + redraw) of the main explorers of notebooks
+06 and 07.
+Timing: time.perf_counter, median of the repeats after one warm-up call; within each repeat every
+column is timed once in turn (round robin), so a busy machine slows all columns alike.
 """
 from __future__ import annotations
 
@@ -23,16 +25,6 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from nnlab import conv as C  # noqa: E402
-
-
-def median_ms(fn, repeats):
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times)
 
 
 def nnlab_cases(x, w, b, g_conv, xp, g_pool):
@@ -83,18 +75,24 @@ def torch_cases(torch, dtype, x, w, b, g_conv, xp, g_pool):
             "max_pool2d forward": pool_fwd, "max_pool2d forward+backward": pool_both}
 
 
-def slider_ms(repeats):
-    from nnlab.conv_view import ConvExplorer
-
-    e = ConvExplorer()
-    values = [round(v, 2) for v in np.linspace(-2, 2, repeats)]
+def slider_ms(explorer, values):
     times = []
     for v in values:
         t0 = time.perf_counter()
-        e.main.value = v
+        explorer.main.value = v
         times.append(time.perf_counter() - t0)
-    e.close()
+    explorer.close()
     return 1e3 * statistics.median(times)
+
+
+def sliders(repeats):
+    from nnlab.cnn_view import PoolingExplorer
+    from nnlab.conv_view import ConvExplorer
+
+    return {"06 ConvExplorer (kernel centre w22)":
+            slider_ms(ConvExplorer(), [round(v, 2) for v in np.linspace(-2, 2, repeats)]),
+            "07 PoolingExplorer (kernel size)":
+            slider_ms(PoolingExplorer(), [1 + i % 4 for i in range(repeats)])}
 
 
 def main(argv=None):
@@ -109,11 +107,13 @@ def main(argv=None):
     xp = rng.normal(size=(64, 8, 28, 28))
     g_pool = rng.normal(size=(64, 8, 14, 14))
 
-    results = {}
-    with C.blas_threads(1):
-        for name, fn in nnlab_cases(x, w, b, g_conv, xp, g_pool).items():
-            results.setdefault(name, {})["nnlab f64"] = median_ms(fn, args.repeats)
-    columns = ["nnlab f64"]
+    # every implementation is timed in turn within each repeat (round robin), so that the load of
+    # a shared machine falls on all columns alike
+    impls = []   # (column, set-up called before each timed call, {case: fn})
+    blas = C._openblas()
+    blas_default = int(blas[1]()) if blas else None
+    single = (lambda: blas[0](1)) if blas else (lambda: None)
+    impls.append(("nnlab f64", single, nnlab_cases(x, w, b, g_conv, xp, g_pool)))
     try:
         import torch
     except ImportError:
@@ -121,16 +121,29 @@ def main(argv=None):
         print("torch not installed: nnlab only")
     if torch is not None:
         default_threads = torch.get_num_threads()
-        for threads in (default_threads, 1):
-            torch.set_num_threads(threads)
+        for threads in sorted({default_threads, 1}, reverse=True):
             for dtype, label in ((torch.float64, "f64"), (torch.float32, "f32")):
-                col = f"torch {label} {threads}t"
-                if col in columns:
-                    continue
-                columns.append(col)
-                for name, fn in torch_cases(torch, dtype, x, w, b, g_conv, xp, g_pool).items():
-                    results[name][col] = median_ms(fn, args.repeats)
+                impls.append((f"torch {label} {threads}t",
+                              (lambda n=threads: torch.set_num_threads(n)),
+                              torch_cases(torch, dtype, x, w, b, g_conv, xp, g_pool)))
+    columns = [name for name, _, _ in impls]
+    results = {}
+    for case in impls[0][2]:
+        times = {name: [] for name in columns}
+        for name, setup, fns in impls:          # warm-up
+            setup()
+            fns[case]()
+        for _ in range(args.repeats):
+            for name, setup, fns in impls:
+                setup()
+                t0 = time.perf_counter()
+                fns[case]()
+                times[name].append(time.perf_counter() - t0)
+        results[case] = {name: 1e3 * statistics.median(v) for name, v in times.items()}
+    if torch is not None:
         torch.set_num_threads(default_threads)
+    if blas:
+        blas[0](blas_default)
 
     width = max(len(n) for n in results)
     print(f"median of {args.repeats} runs, milliseconds; load average {os.getloadavg()[0]:.2f} "
@@ -143,7 +156,8 @@ def main(argv=None):
             best = min(v for k, v in row.items() if k.startswith("torch f64"))
             line += f"  {row['nnlab f64'] / best:10.2f}×"
         print(line)
-    print(f"notebook 06 slider change (recompute + redraw), median: {slider_ms(args.repeats):.1f} ms")
+    for name, ms in sliders(args.repeats).items():
+        print(f"slider change (recompute + redraw), median, {name}: {ms:.1f} ms")
 
 
 if __name__ == "__main__":

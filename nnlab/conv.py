@@ -144,26 +144,25 @@ def _conv_args(x, weight, bias, stride, padding, form):
 
 
 def _im2col(xb, kh, kw, s, pads):
-    """The patches as a batch of matrices N × (C·kh·kw) × (Ho·Wo), and Ho, Wo.
+    """The patches as one matrix (C·kh·kw) × (N·Ho·Wo), and Ho, Wo.
 
-    This layout (one row per kernel entry, holding that entry's input value at every output
-    position) copies long runs of memory and lets one batched matrix product give N×O×(Ho·Wo),
-    already in torch's N×O×H×W order.
+    One row per kernel entry, holding that entry's input value at every output position: the copy
+    moves long runs of memory, and the whole convolution is then a single matrix product.
     """
     xp = _pad(xb, pads)
     win = _windows(xp, kh, kw, *s)
     n, c, ho, wo = win.shape[:4]
-    cols = win.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, ho * wo)
+    cols = win.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, n * ho * wo)
     return cols, ho, wo
 
 
 def _conv_forward(xb, w, b, s, pads):
     o = w.shape[0]
     cols, ho, wo = _im2col(xb, w.shape[2], w.shape[3], s, pads)
-    out = np.matmul(w.reshape(o, -1), cols)
+    out = w.reshape(o, -1) @ cols                      # O × (N·Ho·Wo)
     if b is not None:
         out += b[:, None]
-    return out.reshape(xb.shape[0], o, ho, wo)
+    return np.ascontiguousarray(out.reshape(o, xb.shape[0], ho, wo).transpose(1, 0, 2, 3))
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, form="torch"):

@@ -70,13 +70,15 @@ class ConvExplorer(Explorer):
                                            continuous_update=False)
         self.mark_main(self.weights[1][1])
 
-        fig, (ax_in, ax_out) = new_figure(560, 290, ncols=2)
+        # two figures: a kernel change redraws only the feature map (the photo is unchanged)
+        fig_in, ax_in = new_figure(280, 290)
         self._im_in = ax_in.imshow(self.image, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
         ax_in.set_title(f"input photograph {self.image.shape[0]}×{self.image.shape[1]}", fontsize=9)
         from matplotlib.patches import Rectangle
 
         self._box = Rectangle((0, 0), 3, 3, fill=False, edgecolor="#ff3030", linewidth=1.5)
         ax_in.add_patch(self._box)
+        fig_out, ax_out = new_figure(280, 290)
         self._im_out = ax_out.imshow(np.zeros((2, 2)), cmap="gray", interpolation="nearest")
         (self._dot,) = ax_out.plot([0], [0], "s", mfc="none", mec="#ff3030", ms=6)
         self._title = ax_out.set_title("feature map", fontsize=9)
@@ -85,10 +87,13 @@ class ConvExplorer(Explorer):
             ax.set_yticks([])
             ax.set_xlabel("column →", fontsize=8)
             ax.set_ylabel("← row", fontsize=8)
-        fig.tight_layout()
+        fig_in.tight_layout()
+        fig_out.tight_layout()
         self._ax_out = ax_out
-        self.view = FigureView(fig, "the photograph and its feature map")
-        self.views = [self.view]
+        self.view = FigureView(fig_out, "the feature map")
+        self.input_view = FigureView(fig_in, "the photograph, with the window of the chosen cell")
+        self.views = [self.view, self.input_view]
+        self._where = None
         self.formula = W.HTML()
         self.cell = W.HTML()
         self.message = W.HTML()
@@ -98,7 +103,8 @@ class ConvExplorer(Explorer):
         self.widget = W.VBox([W.HBox([self.controls["filter"]]), grid,
                               W.HBox([self.controls["stride"], self.controls["padding"]]),
                               W.HBox([self.controls["row"], self.controls["col"]]),
-                              self.formula, self.message, self.view.image, self.cell])
+                              self.formula, self.message,
+                              W.HBox([self.input_view.image, self.view.image]), self.cell])
         self.update()
 
     # -- controls --------------------------------------------------------------------------
@@ -175,10 +181,13 @@ class ConvExplorer(Explorer):
         r, c = st["cell"]
         cell = output_cell(self.image, self.kernel(), r, c, s, p)
         top, left = cell["top_left"]
-        self._box.set_xy((left - 0.5, top - 0.5))
         self._dot.set_data([c], [r])
         self._title.set_text(f"feature map {ho}×{wo} ({st['filter']})")
         self.view.refresh()
+        if self._where != (top, left):
+            self._where = (top, left)
+            self._box.set_xy((left - 0.5, top - 0.5))
+            self.input_view.refresh()
         h, w = st["input"]
         self.formula.value = (
             "output size ⌊(n + 2p − f)/s⌋ + 1: rows ⌊({h} + 2·{p} − 3)/{s}⌋ + 1 = <b>{ho}</b>, "

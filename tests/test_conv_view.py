@@ -108,3 +108,11 @@ def test_conv_exercises():
     assert ex.check(1, 24) and "add 1" in ex.check(1, 23).message
     assert ex.check(2, 14) and "round" in ex.check(2, 15).message
     assert ex.check(3, -5) and "flipped" in ex.check(3, 5).message
+
+
+def test_moving_the_cell_redraws_the_photo_and_a_kernel_change_does_not(ex):
+    photo_png = ex.input_view.image.value
+    ex.main.value = 2.0
+    assert ex.input_view.image.value == photo_png        # the photo did not change
+    ex.controls["col"].value = 5
+    assert ex.input_view.image.value != photo_png        # its red window moved
