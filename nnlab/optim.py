@@ -170,11 +170,10 @@ class Optimizer:
         twin.step(params, grads)
         return rows
 
-    def _r(self, name, formula, numbers, value):
-        """Record one line of the update when explaining (numbers is a thunk: cheap otherwise)."""
-        if self._rec is not None:
-            self._rec.append((name, formula, numbers(), _fmt(value)))
-        return value
+    def _rows(self, rows) -> None:
+        """Record the lines of an update while explaining: (quantity, formula, numbers, value).
+        The rules compute first and build these strings only when `explain` asks."""
+        self._rec.extend((a, b, c, _fmt(d)) for a, b, c, d in rows)
 
     def _update(self, p, g, st):  # pragma: no cover - every subclass overrides
         raise NotImplementedError
@@ -211,37 +210,47 @@ class SGD(Optimizer):
         return ps
 
     def _update(self, p, g, st):
-        lr, mu, r = self.lr, self.momentum, self._r
+        lr, mu = self.lr, self.momentum
         if self.form == "notes" and mu != 0:
-            v = st.get("v", _zeros(p))
-            gname = "∇J(θ − γv)" if self.nesterov else "∇J(θ)"
-            r("g", gname, lambda: "given" + (" (at the look-ahead point)" if self.nesterov else ""), g)
-            v_new = r("v", f"γ·v + η·{gname}", lambda: f"{mu:g}·{_fmt(v)} + {lr:g}·{_fmt(g)}",
-                      mu * v + lr * g)
+            v = st.get("v")
+            if v is None:
+                v = _zeros(p)
+            v_new = mu * v + lr * g
             st["v"] = v_new
-            return r("θ", "θ − v", lambda: f"{_fmt(p)} − {_fmt(v_new)}", p - v_new)
-        r("g", "∇J(θ)", lambda: "given", g)
+            out = p - v_new
+            if self._rec is not None:
+                gname = "∇J(θ − γv)" if self.nesterov else "∇J(θ)"
+                self._rows([
+                    ("g", gname, "given" + (" (at the look-ahead point)" if self.nesterov else ""), g),
+                    ("v", f"γ·v + η·{gname}", f"{mu:g}·{_fmt(v)} + {lr:g}·{_fmt(g)}", v_new),
+                    ("θ", "θ − v", f"{_fmt(p)} − {_fmt(v_new)}", out)])
+            return out
+        g0 = g
         if self.weight_decay != 0:
-            g0 = g
-            g = r("g", "g + λ·θ", lambda: f"{_fmt(g0)} + {self.weight_decay:g}·{_fmt(p)}",
-                  g + self.weight_decay * p)
+            g = g + self.weight_decay * p
+        d, b0, buf = g, None, None
         if mu != 0:
-            buf = st.get("b")
-            if buf is None:
-                buf = r("b", "g (first step)", lambda: _fmt(g), g * 1.0)
-            else:
-                b0, d = buf, 1 - self.dampening
-                buf = r("b", "μ·b + (1 − dampening)·g",
-                        lambda: f"{mu:g}·{_fmt(b0)} + {d:g}·{_fmt(g)}", b0 * mu + g * d)
+            b0 = st.get("b")
+            buf = g * 1.0 if b0 is None else b0 * mu + g * (1 - self.dampening)
             st["b"] = buf
-            if self.nesterov:
-                g0 = g
-                g = r("d", "g + μ·b", lambda: f"{_fmt(g0)} + {mu:g}·{_fmt(buf)}", g + buf * mu)
-            else:
-                g = buf
-        d = g
-        return r("θ", "θ − η·" + ("d" if self.nesterov else ("b" if mu != 0 else "g")),
-                 lambda: f"{_fmt(p)} − {lr:g}·{_fmt(d)}", p + d * (-lr))
+            d = g + buf * mu if self.nesterov else buf
+        out = p + d * (-lr)
+        if self._rec is not None:
+            rows = [("g", "∇J(θ)", "given", g0)]
+            if self.weight_decay != 0:
+                rows.append(("g", "g + λ·θ", f"{_fmt(g0)} + {self.weight_decay:g}·{_fmt(p)}", g))
+            if mu != 0:
+                if b0 is None:
+                    rows.append(("b", "g (first step)", _fmt(g), buf))
+                else:
+                    rows.append(("b", "μ·b + (1 − dampening)·g",
+                                 f"{mu:g}·{_fmt(b0)} + {1 - self.dampening:g}·{_fmt(g)}", buf))
+                if self.nesterov:
+                    rows.append(("d", "g + μ·b", f"{_fmt(g)} + {mu:g}·{_fmt(buf)}", d))
+            name = "d" if self.nesterov else ("b" if mu != 0 else "g")
+            rows.append(("θ", f"θ − η·{name}", f"{_fmt(p)} − {lr:g}·{_fmt(d)}", out))
+            self._rows(rows)
+        return out
 
 
 class GD(SGD):
@@ -287,14 +296,6 @@ class NAG(SGD):
 
 
 # ---------------------------------------------------------------------------------------------
-def _wd(self, p, g):
-    if self.weight_decay != 0:
-        g0 = g
-        g = self._r("g", "g + λ·θ", lambda: f"{_fmt(g0)} + {self.weight_decay:g}·{_fmt(p)}",
-                    g + p * self.weight_decay)
-    return g
-
-
 class Adagrad(Optimizer):
     """torch.optim.Adagrad; form="notes": θ = θ − η/√(G + ε)·g."""
 
@@ -312,21 +313,33 @@ class Adagrad(Optimizer):
         super().__init__(form)
 
     def _update(self, p, g, st):
-        r, t = self._r, self.t
-        r("g", "∇J(θ)", lambda: "given", g)
-        g = _wd(self, p, g)
+        t, eps = self.t, self.eps
+        g0 = g
+        if self.weight_decay != 0:
+            g = g + p * self.weight_decay
         clr = self.lr / (1 + (t - 1) * self.lr_decay)
-        if self.lr_decay:
-            r("η_t", "η/(1 + (t − 1)·lr_decay)", lambda: f"{self.lr:g}/(1 + {t - 1}·{self.lr_decay:g})", clr)
-        G0 = st.get("G", _zeros(p) + self.initial_accumulator_value)
-        G = r("G", "G + g²", lambda: f"{_fmt(G0)} + {_fmt(g)}²", G0 + g * g)
+        G0 = st.get("G")
+        if G0 is None:
+            G0 = _zeros(p) + self.initial_accumulator_value
+        G = G0 + g * g
         st["G"] = G
-        if self.form == "notes":
-            den = r("√(G+ε)", "√(G + ε)", lambda: f"√({_fmt(G)} + {self.eps:g})", _sqrt(G + self.eps))
-        else:
-            den = r("√G+ε", "√G + ε", lambda: f"√{_fmt(G)} + {self.eps:g}", _sqrt(G) + self.eps)
-        return r("θ", "θ − η·g/den", lambda: f"{_fmt(p)} − {clr:g}·{_fmt(g)}/{_fmt(den)}",
-                 p + (g / den) * (-clr))
+        den = _sqrt(G + eps) if self.form == "notes" else _sqrt(G) + eps
+        out = p + (g / den) * (-clr)
+        if self._rec is not None:
+            rows = [("g", "∇J(θ)", "given", g0)]
+            if self.weight_decay != 0:
+                rows.append(("g", "g + λ·θ", f"{_fmt(g0)} + {self.weight_decay:g}·{_fmt(p)}", g))
+            if self.lr_decay:
+                rows.append(("η_t", "η/(1 + (t − 1)·lr_decay)",
+                             f"{self.lr:g}/(1 + {t - 1}·{self.lr_decay:g})", clr))
+            rows.append(("G", "G + g²", f"{_fmt(G0)} + {_fmt(g)}²", G))
+            if self.form == "notes":
+                rows.append(("√(G+ε)", "√(G + ε)", f"√({_fmt(G)} + {eps:g})", den))
+            else:
+                rows.append(("√G+ε", "√G + ε", f"√{_fmt(G)} + {eps:g}", den))
+            rows.append(("θ", "θ − η·g/den", f"{_fmt(p)} − {clr:g}·{_fmt(g)}/{_fmt(den)}", out))
+            self._rows(rows)
+        return out
 
 
 class RMSprop(Optimizer):
@@ -351,35 +364,62 @@ class RMSprop(Optimizer):
                          "(the notes' RMSprop has none of them)", form)
 
     def _update(self, p, g, st):
-        r, a, lr = self._r, self.alpha, self.lr
-        r("g", "∇J(θ)", lambda: "given", g)
-        g = _wd(self, p, g)
-        G0 = st.get("G", _zeros(p))
-        G = r("G", "α·G + (1 − α)·g²", lambda: f"{a:g}·{_fmt(G0)} + {1 - a:g}·{_fmt(g)}²",
-              G0 * a + (g * g) * (1 - a))
+        a, lr, eps = self.alpha, self.lr, self.eps
+        g0 = g
+        if self.weight_decay != 0:
+            g = g + p * self.weight_decay
+        G0 = st.get("G")
+        if G0 is None:
+            G0 = _zeros(p)
+        G = G0 * a + (g * g) * (1 - a)
         st["G"] = G
+        m0 = m = b0 = b = None
         if self.form == "notes":
-            den = r("√(G+ε)", "√(G + ε)", lambda: f"√({_fmt(G)} + {self.eps:g})",
-                    _sqrt(G + self.eps))
-            return r("θ", "θ − η·g/√(G + ε)", lambda: f"{_fmt(p)} − {lr:g}·{_fmt(g)}/{_fmt(den)}",
-                     p - lr * g / den)
-        if self.centered:
-            m0 = st.get("m", _zeros(p))
-            m = r("ḡ", "ḡ + (1 − α)·(g − ḡ)", lambda: f"{_fmt(m0)} + {1 - a:g}·({_fmt(g)} − {_fmt(m0)})",
-                  _lerp(m0, g, 1 - a))
-            st["m"] = m
-            den = r("den", "√(G − ḡ²) + ε", lambda: f"√({_fmt(G)} − {_fmt(m)}²) + {self.eps:g}",
-                    _sqrt(G + (m * m) * (-1)) + self.eps)
+            den = _sqrt(G + eps)
+            out = p - lr * g / den
         else:
-            den = r("den", "√G + ε", lambda: f"√{_fmt(G)} + {self.eps:g}", _sqrt(G) + self.eps)
-        if self.momentum > 0:
-            b0, mu = st.get("b", _zeros(p)), self.momentum
-            b = r("b", "μ·b + g/den", lambda: f"{mu:g}·{_fmt(b0)} + {_fmt(g)}/{_fmt(den)}",
-                  b0 * mu + g / den)
-            st["b"] = b
-            return r("θ", "θ − η·b", lambda: f"{_fmt(p)} − {lr:g}·{_fmt(b)}", p + b * (-lr))
-        return r("θ", "θ − η·g/den", lambda: f"{_fmt(p)} − {lr:g}·{_fmt(g)}/{_fmt(den)}",
-                 p + (g / den) * (-lr))
+            if self.centered:
+                m0 = st.get("m")
+                if m0 is None:
+                    m0 = _zeros(p)
+                m = _lerp(m0, g, 1 - a)
+                st["m"] = m
+                den = _sqrt(G + (m * m) * (-1)) + eps
+            else:
+                den = _sqrt(G) + eps
+            if self.momentum > 0:
+                b0 = st.get("b")
+                if b0 is None:
+                    b0 = _zeros(p)
+                b = b0 * self.momentum + g / den
+                st["b"] = b
+                out = p + b * (-lr)
+            else:
+                out = p + (g / den) * (-lr)
+        if self._rec is not None:
+            rows = [("g", "∇J(θ)", "given", g0)]
+            if self.weight_decay != 0:
+                rows.append(("g", "g + λ·θ", f"{_fmt(g0)} + {self.weight_decay:g}·{_fmt(p)}", g))
+            rows.append(("G", "α·G + (1 − α)·g²", f"{a:g}·{_fmt(G0)} + {1 - a:g}·{_fmt(g)}²", G))
+            if self.form == "notes":
+                rows += [("√(G+ε)", "√(G + ε)", f"√({_fmt(G)} + {eps:g})", den),
+                         ("θ", "θ − η·g/√(G + ε)", f"{_fmt(p)} − {lr:g}·{_fmt(g)}/{_fmt(den)}", out)]
+            else:
+                if self.centered:
+                    rows += [("ḡ", "ḡ + (1 − α)·(g − ḡ)",
+                              f"{_fmt(m0)} + {1 - a:g}·({_fmt(g)} − {_fmt(m0)})", m),
+                             ("den", "√(G − ḡ²) + ε", f"√({_fmt(G)} − {_fmt(m)}²) + {eps:g}", den)]
+                else:
+                    rows.append(("den", "√G + ε", f"√{_fmt(G)} + {eps:g}", den))
+                if self.momentum > 0:
+                    rows += [("b", "μ·b + g/den",
+                              f"{self.momentum:g}·{_fmt(b0)} + {_fmt(g)}/{_fmt(den)}", b),
+                             ("θ", "θ − η·b", f"{_fmt(p)} − {lr:g}·{_fmt(b)}", out)]
+                else:
+                    rows.append(("θ", "θ − η·g/den", f"{_fmt(p)} − {lr:g}·{_fmt(g)}/{_fmt(den)}",
+                                 out))
+            self._rows(rows)
+        return out
 
 
 def _lerp(a, b, w):
@@ -409,36 +449,54 @@ class Adam(Optimizer):
             fail("form", "'torch' when amsgrad or weight_decay is set (not in the notes)", form)
 
     def _update(self, p, g, st):
-        r, (b1, b2), t, lr, eps = self._r, self.betas, self.t, self.lr, self.eps
-        r("g", "∇J(θ)", lambda: "given", g)
-        g = _wd(self, p, g)
-        m0, v0 = st.get("m", _zeros(p)), st.get("v", _zeros(p))
-        m = r("m", "β1·m + (1 − β1)·g", lambda: f"{b1:g}·{_fmt(m0)} + {1 - b1:g}·{_fmt(g)}",
-              _lerp(m0, g, 1 - b1))
-        v = r("v", "β2·v + (1 − β2)·g²", lambda: f"{b2:g}·{_fmt(v0)} + {1 - b2:g}·{_fmt(g)}²",
-              v0 * b2 + (g * g) * (1 - b2))
+        (b1, b2), t, lr, eps = self.betas, self.t, self.lr, self.eps
+        g0 = g
+        if self.weight_decay != 0:
+            g = g + p * self.weight_decay
+        m0, v0 = st.get("m"), st.get("v")
+        if m0 is None:
+            m0 = v0 = _zeros(p)
+        m = _lerp(m0, g, 1 - b1)
+        v = v0 * b2 + (g * g) * (1 - b2)
         st["m"], st["v"] = m, v
+        vmax0 = vv = None
         if self.form == "notes":
-            mh = r("m̂", "m/(1 − β1)", lambda: f"{_fmt(m)}/{1 - b1:g}", m / (1 - b1))
-            vh = r("v̂", "v/(1 − β2)", lambda: f"{_fmt(v)}/{1 - b2:g}", v / (1 - b2))
-            den = r("den", "√v̂ + ε", lambda: f"√{_fmt(vh)} + {eps:g}", _sqrt(vh) + eps)
-            return r("θ", "θ − η·m̂/den", lambda: f"{_fmt(p)} − {lr:g}·{_fmt(mh)}/{_fmt(den)}",
-                     p - lr * mh / den)
-        bc1, bc2 = 1 - b1 ** t, 1 - b2 ** t
-        r("1−β1ᵗ", "1 − β1^t", lambda: f"1 − {b1:g}^{t}", bc1)
-        r("1−β2ᵗ", "1 − β2^t", lambda: f"1 − {b2:g}^{t}", bc2)
-        step_size = lr / bc1
-        vv = v
-        if self.amsgrad:
-            vmax0 = st.get("vmax", _zeros(p))
-            vv = r("v_max", "max(v_max, v)", lambda: f"max({_fmt(vmax0)}, {_fmt(v)})",
-                   _maximum(vmax0, v))
-            st["vmax"] = vv
-        den = r("den", "√v/√(1 − β2^t) + ε", lambda: f"√{_fmt(vv)}/{bc2 ** 0.5:.6g} + {eps:g}",
-                _sqrt(vv) / bc2 ** 0.5 + eps)
-        return r("θ", "θ − η/(1 − β1^t)·m/den",
-                 lambda: f"{_fmt(p)} − {step_size:.6g}·{_fmt(m)}/{_fmt(den)}",
-                 p + (m / den) * (-step_size))
+            mh, vh = m / (1 - b1), v / (1 - b2)
+            den = _sqrt(vh) + eps
+            out = p - lr * mh / den
+        else:
+            bc1, bc2 = 1 - b1 ** t, 1 - b2 ** t
+            step_size = lr / bc1
+            vv = v
+            if self.amsgrad:
+                vmax0 = st.get("vmax")
+                if vmax0 is None:
+                    vmax0 = _zeros(p)
+                vv = _maximum(vmax0, v)
+                st["vmax"] = vv
+            den = _sqrt(vv) / bc2 ** 0.5 + eps
+            out = p + (m / den) * (-step_size)
+        if self._rec is not None:
+            rows = [("g", "∇J(θ)", "given", g0)]
+            if self.weight_decay != 0:
+                rows.append(("g", "g + λ·θ", f"{_fmt(g0)} + {self.weight_decay:g}·{_fmt(p)}", g))
+            rows += [("m", "β1·m + (1 − β1)·g", f"{b1:g}·{_fmt(m0)} + {1 - b1:g}·{_fmt(g)}", m),
+                     ("v", "β2·v + (1 − β2)·g²", f"{b2:g}·{_fmt(v0)} + {1 - b2:g}·{_fmt(g)}²", v)]
+            if self.form == "notes":
+                rows += [("m̂", "m/(1 − β1)", f"{_fmt(m)}/{1 - b1:g}", mh),
+                         ("v̂", "v/(1 − β2)", f"{_fmt(v)}/{1 - b2:g}", vh),
+                         ("den", "√v̂ + ε", f"√{_fmt(vh)} + {eps:g}", den),
+                         ("θ", "θ − η·m̂/den", f"{_fmt(p)} − {lr:g}·{_fmt(mh)}/{_fmt(den)}", out)]
+            else:
+                rows += [("1−β1ᵗ", "1 − β1^t", f"1 − {b1:g}^{t}", bc1),
+                         ("1−β2ᵗ", "1 − β2^t", f"1 − {b2:g}^{t}", bc2)]
+                if self.amsgrad:
+                    rows.append(("v_max", "max(v_max, v)", f"max({_fmt(vmax0)}, {_fmt(v)})", vv))
+                rows += [("den", "√v/√(1 − β2^t) + ε", f"√{_fmt(vv)}/{bc2 ** 0.5:.6g} + {eps:g}", den),
+                         ("θ", "θ − η/(1 − β1^t)·m/den",
+                          f"{_fmt(p)} − {step_size:.6g}·{_fmt(m)}/{_fmt(den)}", out)]
+            self._rows(rows)
+        return out
 
 
 class Adamax(Optimizer):
@@ -457,29 +515,41 @@ class Adamax(Optimizer):
             fail("form", "'torch' when weight_decay is set (not in the notes)", form)
 
     def _update(self, p, g, st):
-        r, (b1, b2), t, lr, eps = self._r, self.betas, self.t, self.lr, self.eps
-        r("g", "∇J(θ)", lambda: "given", g)
-        g = _wd(self, p, g)
-        m0, u0 = st.get("m", _zeros(p)), st.get("u", _zeros(p))
-        m = r("m", "β1·m + (1 − β1)·g", lambda: f"{b1:g}·{_fmt(m0)} + {1 - b1:g}·{_fmt(g)}",
-              _lerp(m0, g, 1 - b1))
+        (b1, b2), t, lr, eps = self.betas, self.t, self.lr, self.eps
+        g0 = g
+        if self.weight_decay != 0:
+            g = g + p * self.weight_decay
+        m0, u0 = st.get("m"), st.get("u")
+        if m0 is None:
+            m0 = u0 = _zeros(p)
+        m = _lerp(m0, g, 1 - b1)
         if self.form == "notes":
-            u = r("u", "max(β2·u, |g|)", lambda: f"max({b2:g}·{_fmt(u0)}, |{_fmt(g)}|)",
-                  _maximum(u0 * b2, _abs(g)))
-            st["m"], st["u"] = m, u
+            u = _maximum(u0 * b2, _abs(g))
             if type(u) is float:
-                ratio = m / u if u > 0 else 0.0  # u = 0 only while every gradient was 0 (then m = 0)
+                ratio = m / u if u > 0 else 0.0  # u = 0 only while every gradient was 0 (m = 0)
             else:
                 ratio = np.where(u > 0, m / np.where(u > 0, u, 1.0), 0.0)
-            return r("θ", "θ − η·m/u", lambda: f"{_fmt(p)} − {lr:g}·{_fmt(m)}/{_fmt(u)}",
-                     p - lr * ratio)
-        u = r("u", "max(β2·u, |g| + ε)", lambda: f"max({b2:g}·{_fmt(u0)}, |{_fmt(g)}| + {eps:g})",
-              _maximum(u0 * b2, _abs(g) + eps))
+            out = p - lr * ratio
+        else:
+            u = _maximum(u0 * b2, _abs(g) + eps)
+            clr = lr / (1 - b1 ** t)
+            out = p + (m / u) * (-clr)
         st["m"], st["u"] = m, u
-        clr = lr / (1 - b1 ** t)
-        r("η_t", "η/(1 − β1^t)", lambda: f"{lr:g}/(1 − {b1:g}^{t})", clr)
-        return r("θ", "θ − η_t·m/u", lambda: f"{_fmt(p)} − {clr:.6g}·{_fmt(m)}/{_fmt(u)}",
-                 p + (m / u) * (-clr))
+        if self._rec is not None:
+            rows = [("g", "∇J(θ)", "given", g0)]
+            if self.weight_decay != 0:
+                rows.append(("g", "g + λ·θ", f"{_fmt(g0)} + {self.weight_decay:g}·{_fmt(p)}", g))
+            rows.append(("m", "β1·m + (1 − β1)·g", f"{b1:g}·{_fmt(m0)} + {1 - b1:g}·{_fmt(g)}", m))
+            if self.form == "notes":
+                rows += [("u", "max(β2·u, |g|)", f"max({b2:g}·{_fmt(u0)}, |{_fmt(g)}|)", u),
+                         ("θ", "θ − η·m/u", f"{_fmt(p)} − {lr:g}·{_fmt(m)}/{_fmt(u)}", out)]
+            else:
+                rows += [("u", "max(β2·u, |g| + ε)",
+                          f"max({b2:g}·{_fmt(u0)}, |{_fmt(g)}| + {eps:g})", u),
+                         ("η_t", "η/(1 − β1^t)", f"{lr:g}/(1 − {b1:g}^{t})", clr),
+                         ("θ", "θ − η_t·m/u", f"{_fmt(p)} − {clr:.6g}·{_fmt(m)}/{_fmt(u)}", out)]
+            self._rows(rows)
+        return out
 
 
 class NAdam(Optimizer):
@@ -500,33 +570,44 @@ class NAdam(Optimizer):
             fail("form", "'torch' when weight_decay is set (not in the notes)", form)
 
     def _update(self, p, g, st):
-        r, (b1, b2), t, lr, eps = self._r, self.betas, self.t, self.lr, self.eps
-        r("g", "∇J(θ)", lambda: "given", g)
-        g = _wd(self, p, g)
+        (b1, b2), t, lr, eps = self.betas, self.t, self.lr, self.eps
+        g0 = g
+        if self.weight_decay != 0:
+            g = g + p * self.weight_decay
         bc2 = 1 - b2 ** t
+        psi = self.momentum_decay
         if self.form == "notes":
             mu = mu_next = b1
         else:
-            psi = self.momentum_decay
             mu = b1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
             mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi)))
-            r("μ_t", "β1·(1 − 0.5·0.96^(t·ψ))", lambda: f"{b1:g}·(1 − 0.5·0.96^({t}·{psi:g}))", mu)
         prod = st.get("mu_product", 1.0) * mu
         st["mu_product"] = prod
-        m0, v0 = st.get("m", _zeros(p)), st.get("v", _zeros(p))
-        m = r("m", "β1·m + (1 − β1)·g", lambda: f"{b1:g}·{_fmt(m0)} + {1 - b1:g}·{_fmt(g)}",
-              _lerp(m0, g, 1 - b1))
-        v = r("v", "β2·v + (1 − β2)·g²", lambda: f"{b2:g}·{_fmt(v0)} + {1 - b2:g}·{_fmt(g)}²",
-              v0 * b2 + (g * g) * (1 - b2))
+        m0, v0 = st.get("m"), st.get("v")
+        if m0 is None:
+            m0 = v0 = _zeros(p)
+        m = _lerp(m0, g, 1 - b1)
+        v = v0 * b2 + (g * g) * (1 - b2)
         st["m"], st["v"] = m, v
-        den = r("den", "√(v/(1 − β2^t)) + ε", lambda: f"√({_fmt(v)}/{bc2:.6g}) + {eps:g}",
-                _sqrt(v / bc2) + eps)
+        den = _sqrt(v / bc2) + eps
         c1 = -lr * (1.0 - mu) / (1.0 - prod)
         c2 = (-lr * mu_next) / (1.0 - prod * mu_next)
-        p1 = p + (g / den) * c1
-        return r("θ", "θ − η(1 − μ_t)/(1 − Πμ)·g/den − η·μ_{t+1}/(1 − Πμ·μ_{t+1})·m/den",
-                 lambda: f"{_fmt(p)} + ({c1:.6g})·{_fmt(g)}/{_fmt(den)} + ({c2:.6g})·{_fmt(m)}/{_fmt(den)}",
-                 p1 + (m / den) * c2)
+        out = (p + (g / den) * c1) + (m / den) * c2
+        if self._rec is not None:
+            rows = [("g", "∇J(θ)", "given", g0)]
+            if self.weight_decay != 0:
+                rows.append(("g", "g + λ·θ", f"{_fmt(g0)} + {self.weight_decay:g}·{_fmt(p)}", g))
+            if self.form != "notes":
+                rows.append(("μ_t", "β1·(1 − 0.5·0.96^(t·ψ))",
+                             f"{b1:g}·(1 − 0.5·0.96^({t}·{psi:g}))", mu))
+            rows += [("m", "β1·m + (1 − β1)·g", f"{b1:g}·{_fmt(m0)} + {1 - b1:g}·{_fmt(g)}", m),
+                     ("v", "β2·v + (1 − β2)·g²", f"{b2:g}·{_fmt(v0)} + {1 - b2:g}·{_fmt(g)}²", v),
+                     ("den", "√(v/(1 − β2^t)) + ε", f"√({_fmt(v)}/{bc2:.6g}) + {eps:g}", den),
+                     ("θ", "θ − η(1 − μ_t)/(1 − Πμ)·g/den − η·μ_{t+1}/(1 − Πμ·μ_{t+1})·m/den",
+                      f"{_fmt(p)} + ({c1:.6g})·{_fmt(g)}/{_fmt(den)} + ({c2:.6g})·{_fmt(m)}/{_fmt(den)}",
+                      out)]
+            self._rows(rows)
+        return out
 
 
 # ---------------------------------------------------------------------------------------------
