@@ -189,7 +189,7 @@ class MLP:
         out, zs, acts = self._forward(a, cache=True)
         N = y.size
         if self.loss_name == "bce":
-            dz = (_sigmoid(zs[-1]) - y) / N
+            dz = (out - y) / N                 # out = σ(z): the output activation's value
         else:
             dz = 2.0 * (out - y) / N * self.output.derivative(zs[-1])
         loss = self._loss_from(out, zs[-1], y)
@@ -283,12 +283,10 @@ class Trainer:
         with np.errstate(all="ignore"):
             try:
                 loss, grads = model._gradients(self.X_train[idx], self.y_train[idx])
-            except ValueError:            # an activation refused a nan: the forward pass blew up
-                loss, grads = float("nan"), None
-            # a sum is finite only if every term is (one cheap check instead of one per array)
-            if grads is not None and np.isfinite(loss + sum(float(g.sum()) for g in grads)):
-                new = self.optimizer.step(model.params, grads)
-        if new is None or not max(float(np.abs(p).max()) for p in new) <= MAX_PARAM:
+                new = self.optimizer.step(model.params, grads)   # refuses non-finite gradients
+            except ValueError:            # a nan or an infinity in the forward pass or gradient
+                loss = float("nan")
+        if new is None or not np.abs(np.concatenate([p.ravel() for p in new])).max() <= MAX_PARAM:
             self.diverged = self.epoch + 1
             return loss
         model.params = [np.asarray(p, dtype=float) for p in new]
