@@ -83,9 +83,9 @@ def test_course_classes_are_torch_sgd(torch):
 @given(b1=st.floats(0.0, 0.99), b2=st.floats(0.5, 0.9999), lr=st.floats(1e-4, 0.5),
        eps=st.floats(1e-10, 1e-2), g=st.lists(st.floats(-50, 50), min_size=5, max_size=5))
 def test_adam_family_first_steps_match_torch(b1, b2, lr, eps, g):
-    import torch
+    from tests.conftest import torch_or_skip
 
-    torch.set_default_dtype(torch.float64)
+    torch = torch_or_skip()  # float64 default, or skipped without PyTorch
     for name in ("Adam", "Adamax", "NAdam"):
         p = torch.zeros(5, requires_grad=True)
         topt = getattr(torch.optim, name)([p], lr=lr, betas=(b1, b2), eps=eps)
