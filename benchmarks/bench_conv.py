@@ -9,8 +9,8 @@ Cases (float64 for nnlab; torch in float64 and float32, same machine, same run):
 nnlab runs with one BLAS thread (as nnlab.cnn trains); torch with its default threads and with one.
 Also the median time of a slider change (recompute + redraw) of the main explorers of notebooks
 06 and 07.
-Timing: time.perf_counter, median of the repeats after one warm-up call; within each repeat every
-column is timed once in turn (round robin), so a busy machine slows all columns alike.
+Timing: time.perf_counter, median of the repeats after one warm-up call; the columns take turns in
+5 rounds, so a busy machine slows all columns alike.
 """
 from __future__ import annotations
 
@@ -107,13 +107,16 @@ def main(argv=None):
     xp = rng.normal(size=(64, 8, 28, 28))
     g_pool = rng.normal(size=(64, 8, 14, 14))
 
-    # every implementation is timed in turn within each repeat (round robin), so that the load of
-    # a shared machine falls on all columns alike
+    # the columns are timed in turn, in 5 rounds of repeats/5 calls each, so that the load of a
+    # shared machine falls on all columns alike (calls are not interleaved one by one: torch's
+    # OpenMP workers keep spinning for a while after a multi-threaded call and would slow the
+    # next column's call)
     impls = []   # (column, set-up called before each timed call, {case: fn})
     blas = C._openblas()
     blas_default = int(blas[1]()) if blas else None
-    single = (lambda: blas[0](1)) if blas else (lambda: None)
-    impls.append(("nnlab f64", single, nnlab_cases(x, w, b, g_conv, xp, g_pool)))
+    if blas:
+        blas[0](1)    # numpy's OpenBLAS, one thread for the whole run (torch has its own threads)
+    impls.append(("nnlab f64", lambda: None, nnlab_cases(x, w, b, g_conv, xp, g_pool)))
     try:
         import torch
     except ImportError:
@@ -133,12 +136,15 @@ def main(argv=None):
         for name, setup, fns in impls:          # warm-up
             setup()
             fns[case]()
-        for _ in range(args.repeats):
+        rounds = 5
+        for _ in range(rounds):
             for name, setup, fns in impls:
                 setup()
-                t0 = time.perf_counter()
-                fns[case]()
-                times[name].append(time.perf_counter() - t0)
+                fns[case]()                     # untimed: lets the previous column's threads settle
+                for _ in range(max(1, args.repeats // rounds)):
+                    t0 = time.perf_counter()
+                    fns[case]()
+                    times[name].append(time.perf_counter() - t0)
         results[case] = {name: 1e3 * statistics.median(v) for name, v in times.items()}
     if torch is not None:
         torch.set_num_threads(default_threads)
