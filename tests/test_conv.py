@@ -107,6 +107,7 @@ def test_classic_edge_filter_finds_a_vertical_edge():
 
 
 # -- sizes and padding names -----------------------------------------------------------------------
+@settings(deadline=None)
 @given(n=st.integers(1, 40), f=st.integers(1, 9), s=st.integers(1, 5), p=st.integers(0, 4))
 def test_output_size_formula(n, f, s, p):
     if f > n + 2 * p:
