@@ -389,6 +389,16 @@ class Playground(Explorer):
             f"<b>{fmt(st['test_loss'])}</b> &nbsp; accuracy: training "
             f"<b>{fmt(st['train_acc'], 3)}</b>, test <b>{fmt(st['test_acc'], 3)}</b>{warn}")
 
+    def picture(self) -> "Picture":
+        """What the explorer shows now, as a plain PNG output (seen where widgets are not: a
+        static HTML export, a notebook viewer)."""
+        s = self.state()
+        return Picture(self.view.image.value,
+                       f"the playground at epoch {s['epoch']}: {s['dataset']}, network "
+                       f"{'-'.join(map(str, self.trainer.model.sizes))}, {s['activation']}, "
+                       f"{s['optimizer']} lr {s['lr']:g}, batch {s['batch_size']}, seed "
+                       f"{s['seed']}")
+
     def state(self) -> dict:
         s = self.settings()
         s.update(self.trainer.summary())
@@ -399,6 +409,20 @@ class Playground(Explorer):
     def close(self) -> None:
         self._link.unlink()
         super().close()
+
+
+class Picture:
+    """PNG bytes shown as an image by the notebook, with a one-line text form."""
+
+    def __init__(self, png: bytes, description: str):
+        self.png = bytes(png)
+        self.description = description
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def __repr__(self) -> str:
+        return f"<figure: {self.description}>"
 
 
 def plot_datasets(noise: float = 0.0, n: int = 200, seed: int = 0) -> StaticFigure:

@@ -201,3 +201,11 @@ def test_an_expensive_retrain_starts_again_from_epoch_0(pg):
     assert "training starts again from epoch 0" in pg.readout.value
     pg.controls["epoch"].value = 1
     assert pg.state()["steps"] == 100 and "starts again" not in pg.readout.value
+
+
+def test_picture_is_the_explorers_current_image(pg):
+    pg.controls["play"].value = 4
+    pic = pg.picture()
+    assert pic._repr_png_() == image(pg) and pic._repr_png_().startswith(b"\x89PNG")
+    assert repr(pic) == ("<figure: the playground at epoch 4: circle, network 2-4-4-1, tanh, "
+                         "sgd lr 0.03, batch 10, seed 0>")

@@ -142,6 +142,11 @@ pg.controls["play"].value = 150
 print(pg.state())
 assert pg.controls["epoch"].value == 150  # the Play widget and the epoch slider move together
 # %% [markdown]
+# The widget above now shows epoch 150. The same picture as a plain image (it stays visible
+# where widgets are not, for example in a static copy of this notebook):
+# %%
+pg.picture()
+# %% [markdown]
 # ## 4. The learning rate: too high overshoots, too low crawls
 # The same network, data and seed, trained for 30 epochs with four learning rates (plain SGD,
 # batches of 10). The loss after 0, 10 and 30 epochs:
