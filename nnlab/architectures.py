@@ -14,8 +14,9 @@ Parameters of each layer:
 
 The three architectures of the notes, with the totals their papers publish:
 - LeNet-5: LeCun, Bottou, Bengio & Haffner (1998), "Gradient-based learning applied to document
-  recognition", Proc. IEEE 86(11), §II-B: C1 156, S2 12, C3 1,516, S4 32, C5 48,120, F6 10,164
-  trainable parameters — 60,000 in all (the output layer's 84·10 RBF centres were set by hand).
+  recognition", Proc. IEEE 86(11), §II-B gives the trainable parameters layer by layer: C1 156,
+  S2 12, C3 1,516, S4 32, C5 48,120, F6 10,164 — 60,000 in all, the figure usually quoted for
+  LeNet-5 (the output layer's 84·10 RBF centres were set by hand, not trained).
   The modern reading (full C3, plain average pooling, a dense softmax output): 61,706.
 - AlexNet: Krizhevsky, Sutskever & Hinton (2012), "ImageNet classification with deep
   convolutional neural networks", NeurIPS: "60 million parameters and 650,000 neurons".
@@ -276,8 +277,8 @@ def vgg(depth=16) -> Summary:
 
 
 PUBLISHED = {
-    "LeNet-5": (60_000, "LeCun, Bottou, Bengio & Haffner 1998, Proc. IEEE 86(11), §II-B"),
-    "AlexNet": (60_000_000, "Krizhevsky, Sutskever & Hinton 2012, NeurIPS, §1 / §4"),
+    "LeNet-5": (60_000, "LeCun, Bottou, Bengio & Haffner 1998, Proc. IEEE 86(11), §II-B (sum of its layers)"),
+    "AlexNet": (60_000_000, "Krizhevsky, Sutskever & Hinton 2012, NeurIPS, abstract"),
     "VGG-16": (138_000_000, "Simonyan & Zisserman 2015, ICLR, Table 2 (configuration D)"),
     "VGG-19": (144_000_000, "Simonyan & Zisserman 2015, ICLR, Table 2 (configuration E)"),
 }

@@ -133,8 +133,9 @@ print(", ".join(f"{i}: {y[split.test][i]} → {model.predict(X[split.test][i:i +
 # The same calculator gives each layer's output shape (height × width × channels) and parameters.
 # **LeNet-5** (1998) as LeCun et al. describe it: C3 sees only some of S2's maps (60 of the 96
 # possible map pairs), the subsampling layers have a trainable coefficient and bias per map, C5 is
-# a 5×5 convolution on a 5×5 map (a dense layer in all but name). The paper's count: 60,000
-# trainable parameters — the calculator gets exactly that.
+# a 5×5 convolution on a 5×5 map (a dense layer in all but name). The paper (§II-B) gives the
+# trainable parameters of every layer: 156, 12, 1,516, 32, 48,120 and 10,164 — 60,000 in all, the
+# figure usually quoted for LeNet-5. The calculator gets each of them.
 #
 # The notes describe it as "2 conv layers (5,5), tanh, 2 avg. pooling, 2 fully connected with
 # softmax" on (32, 32, 1): the paper has three convolution layers (C1, C3, C5) and two dense ones
