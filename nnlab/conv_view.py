@@ -182,7 +182,7 @@ class ConvExplorer(Explorer):
         cell = output_cell(self.image, self.kernel(), r, c, s, p)
         top, left = cell["top_left"]
         self._dot.set_data([c], [r])
-        self._title.set_text(f"feature map {ho}×{wo} ({st['filter']})")
+        self._title.set_text(f"feature map {ho}×{wo}")
         self.view.refresh()
         if self._where != (top, left):
             self._where = (top, left)
