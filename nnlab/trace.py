@@ -125,60 +125,41 @@ class Trace:
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
-    def _rows(self):
+    def _parts(self, latex: bool):
+        """Per record: [symbol, formula, formula with numbers, value] (absent parts left out)."""
         for r in self.records:
-            yield r, value_text(r.value)
+            sym, formula, numbers = ((r.latex_symbol, r.formula_latex, r.substituted_latex) if latex
+                                     else (r.text_symbol, r.formula_text, r.substituted_text))
+            parts = [sym] + ([formula] if formula else [])
+            if numbers and numbers != formula:
+                parts.append(numbers)
+            yield r, parts + [value_text(r.value)]
 
     def to_text(self) -> str:
         """Aligned plain text: symbol = formula = numbers = value."""
-        rows = []
-        for r, val in self._rows():
-            cells = [r.text_symbol]
-            if r.formula_text:
-                cells.append(r.formula_text)
-            if r.substituted_text and r.substituted_text != r.formula_text:
-                cells.append(r.substituted_text)
-            cells.append(val)
-            rows.append(cells)
+        rows = [parts for _, parts in self._parts(latex=False)]
         width = [max((len(c[k]) for c in rows if len(c) > k + 1), default=0) for k in range(3)]
         lines = []
         for cells in rows:
-            parts = [c.ljust(width[k]) if k < len(cells) - 1 else c for k, c in enumerate(cells)]
-            lines.append(" = ".join(p.rstrip() if k == len(parts) - 1 else p
-                                    for k, p in enumerate(parts)).rstrip())
+            padded = [c.ljust(width[k]) for k, c in enumerate(cells[:-1])] + [cells[-1]]
+            lines.append(" = ".join(padded).rstrip())
         head = (f"{self.network.shape_text()} network, activations "
                 f"{', '.join(self.network.activations)}, η = {fmt(self.lr)}")
         return head + "\n" + "\n".join(lines)
 
-    def _latex_lines(self):
-        for r, val in self._rows():
-            parts = [r.latex_symbol]
-            if r.formula_latex:
-                parts.append(r.formula_latex)
-            if r.substituted_latex and r.substituted_latex != r.formula_latex:
-                parts.append(r.substituted_latex)
-            parts.append(val)
-            yield r, " &= " + " = ".join(parts[1:]), parts[0]
-
     def to_latex(self) -> str:
-        body = " \\\\\n".join(f"{sym} {rest}" for _, rest, sym in self._latex_lines())
+        body = " \\\\\n".join(f"{p[0]} &= " + " = ".join(p[1:]) for _, p in self._parts(latex=True))
         return "\\begin{aligned}\n" + body + "\n\\end{aligned}"
 
     def to_markdown(self) -> str:
         sections = {"z": "Forward pass", "error": "Error and loss", "delta": "Backward pass (δ)",
                     "dw": "Weight updates", "loss_after": "After the update"}
         out, seen = [], set()
-        for r, val in self._rows():
+        for r, parts in self._parts(latex=True):
             title = sections.get(r.kind)
             if title and title not in seen:
                 seen.add(title)
                 out.append(f"\n**{title}**\n")
-            parts = [r.latex_symbol]
-            if r.formula_latex:
-                parts.append(r.formula_latex)
-            if r.substituted_latex and r.substituted_latex != r.formula_latex:
-                parts.append(r.substituted_latex)
-            parts.append(val)
             out.append("- $" + " = ".join(parts) + "$")
         return "\n".join(out).strip() + "\n"
 
