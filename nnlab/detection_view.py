@@ -15,7 +15,6 @@ updates artists (Rectangle geometry, LineCollection segments, image data).
 from __future__ import annotations
 
 import html
-import io
 from functools import lru_cache
 
 import ipywidgets as W
@@ -56,55 +55,6 @@ def sample_image() -> np.ndarray:
 
     path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
     return mimage.imread(path).astype(float) / 255.0
-
-
-class BlitView(FigureView):
-    """A FigureView that draws the static part once and, on refresh, only the moving artists.
-
-    The artists passed as `animated` are left out of the full draw; `refresh()` restores the
-    cached background, draws them on top (Axes.draw_artist) and encodes the canvas buffer as
-    PNG with Pillow at a fast compression level. A full redraw with ticks, legend and a
-    photograph costs 70–100 ms here; this costs 10–30 ms.
-    """
-
-    def __init__(self, fig, animated, alt: str = "figure"):
-        # Self-contained (does not rely on FigureView.__init__), so it works whichever
-        # version of nnlab.ui is installed.
-        self.fig = fig
-        self.alt = alt
-        self.animated = list(animated)
-        for a in self.animated:
-            a.set_animated(True)
-        self._background = None
-        w, h = fig.get_size_inches() * fig.dpi
-        self.image = W.Image(format="png", width=int(w), height=int(h),
-                             layout=W.Layout(max_width="100%", height="auto"))
-        self.image.add_class("nnlab-figure")
-        self.refresh(full=True)
-
-    def refresh(self, full: bool = False) -> None:
-        canvas = self.fig.canvas
-        if full or self._background is None:
-            canvas.draw()  # animated artists are left out of a normal draw
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            canvas.restore_region(self._background)
-        for a in self.animated:
-            a.axes.draw_artist(a)
-        self.image.value = _encode_png(np.asarray(canvas.buffer_rgba()))
-
-    def close(self) -> None:
-        self._background = None
-        self.image.close()
-        self.fig.clear()
-
-
-def _encode_png(rgba: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buf, format="png", compress_level=1)
-    return buf.getvalue()
 
 
 def _box_segments(boxes_xyxy) -> list:
@@ -163,8 +113,8 @@ class BoxRegressionExplorer(Explorer):
         (self._centres,) = ax.plot([], [], "x", color="white", ms=6)
         ax.legend(loc="lower right", fontsize=8, framealpha=0.8)
         fig.tight_layout()
-        self.view = BlitView(fig, [self._prop, self._dec, self._centres],
-                             "a proposal and a ground-truth box on a photograph")
+        self.view = FigureView(fig, "a proposal and a ground-truth box on a photograph",
+                               animated=[self._prop, self._dec, self._centres])
         self.views = [self.view]
         self.readout = _readout()
         for c in self.controls.values():
@@ -271,7 +221,8 @@ class NMSExplorer(Explorer):
         ax.add_collection(self._kept)
         ax.legend(loc="lower right", fontsize=8, framealpha=0.8)
         fig.tight_layout()
-        self.view = BlitView(fig, [self._supp, self._kept], "scored detections before and after NMS")
+        self.view = FigureView(fig, "scored detections before and after NMS",
+                               animated=[self._supp, self._kept])
         self.views = [self.view]
         self.readout = _readout()
         self.controls["iou_threshold"].observe(self._on_change, names="value")
@@ -341,8 +292,8 @@ class SelectiveSearchExplorer(Explorer):
         self._all = LineCollection([], colors="black", linewidths=0.7, alpha=0.6)
         axes[1].add_collection(self._all)
         fig.tight_layout()
-        self.view = BlitView(fig, [self._best, self._all],
-                             "selective search proposals on a synthetic scene")
+        self.view = FigureView(fig, "selective search proposals on a synthetic scene",
+                               animated=[self._best, self._all])
         self.views = [self.view]
         self.readout = _readout()
         for c in self.controls.values():
