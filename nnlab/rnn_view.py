@@ -145,11 +145,12 @@ class TimeStepExplorer(Explorer):
         self.controls["value"].value = self._weight_value()
         self.fig, (self.ax_bar, self.ax_time) = new_figure(760, 300, ncols=2,
                                                            gridspec_kw={"width_ratios": [3, 2]})
-        self.view = FigureView(self.fig, "gate values at step t and the hidden state over time")
+        self._build_axes()
+        self.view = FigureView(self.fig, "gate values at step t and the hidden state over time",
+                               animated=self._animated())
         self.views = [self.view]
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
-        self._build_axes()
         for name, c in self.controls.items():
             c.observe(getattr(self, f"_on_{name}"), names="value")
         self.widget = W.VBox([W.HBox([self.controls["cell"], self.controls["t"]]),
@@ -186,7 +187,13 @@ class TimeStepExplorer(Explorer):
         finally:
             self._quiet = False
         self._build_axes()
-        self.update()
+        self.view.animated = self._animated()
+        for artist in self.view.animated:
+            artist.set_animated(True)
+        self.update(full=True)
+
+    def _animated(self):
+        return [*self._bars, self._bar_title, self._x_line, *self._h_lines, self._t_line]
 
     def _on_t(self, _=None):
         self._quiet = True
@@ -276,7 +283,7 @@ class TimeStepExplorer(Explorer):
         out["h"] = [round(float(v), 4) for v in run.hs[t, 0]]
         return out
 
-    def update(self) -> None:
+    def update(self, full: bool = False) -> None:
         run = self.run()
         cell, t = run.cell, int(self.controls["t"].value)
         g = run.gates[t - 1]
@@ -291,7 +298,7 @@ class TimeStepExplorer(Explorer):
         for u, line in enumerate(self._h_lines):
             line.set_ydata(run.hs[:, 0, u])
         self._t_line.set_xdata([t, t])
-        self.view.refresh()
+        self.view.refresh(full=full)
         self.readout.value = self._formulas(run, t)
 
     def _formulas(self, run, t):
@@ -358,13 +365,15 @@ class GradientFlowExplorer(Explorer):
         self.lines["lstm_c"] = ax.semilogy([0], [1], "--", color=COLORS["lstm"], lw=1.2,
                                            label="LSTM, along the cell state c")[0]
         ax.set_ylim(self.FLOOR, self.CEIL)
-        ax.set_xlabel("time step t (the loss reads h_T at the right end)")
+        ax.set_xlim(0, self.controls["T"].max)
+        ax.set_xlabel("steps back from the end, T − t (the loss reads h_T, at 0)")
         ax.set_ylabel("‖∂L/∂h_t‖ / ‖∂L/∂h_T‖")
         self.title = ax.set_title("")
         ax.grid(alpha=0.3, which="major")
         ax.legend(fontsize=8, loc="lower right")
         fig.tight_layout()
-        self.view = FigureView(fig, "gradient norm reaching each earlier time step")
+        self.view = FigureView(fig, "gradient norm reaching each earlier time step",
+                               animated=[*self.lines.values(), self.title])
         self.views = [self.view]
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
@@ -383,10 +392,9 @@ class GradientFlowExplorer(Explorer):
         kw = dict(T=int(c["T"].value), scale=float(c["scale"].value),
                   hidden_size=self.hidden_size, gate_bias=float(c["gate_bias"].value),
                   seed=self.seed)
-        out = {"rnn": R.gradient_flow("rnn", nonlinearity=c["nonlinearity"].value, **kw),
-               "gru": R.gradient_flow("gru", **kw), "lstm": R.gradient_flow("lstm", **kw),
-               "lstm_c": R.gradient_flow("lstm", wrt="c", **kw)}
-        return out
+        lstm_h, lstm_c = R.gradient_flow("lstm", wrt="both", **kw)
+        return {"rnn": R.gradient_flow("rnn", nonlinearity=c["nonlinearity"].value, **kw),
+                "gru": R.gradient_flow("gru", **kw), "lstm": lstm_h, "lstm_c": lstm_c}
 
     def state(self) -> dict:
         cur = self.curves()
@@ -401,10 +409,9 @@ class GradientFlowExplorer(Explorer):
     def update(self) -> None:
         cur = self.curves()
         T = int(self.controls["T"].value)
-        ts = np.arange(T + 1)
+        back = T - np.arange(T + 1)     # steps back from the end: a fixed axis, no full redraw
         for k, v in cur.items():
-            self.lines[k].set_data(ts, np.clip(v, self.FLOOR, self.CEIL))
-        self.ax.set_xlim(0, T)
+            self.lines[k].set_data(back, np.clip(v, self.FLOOR, self.CEIL))
         self.title.set_text(f"gradient reaching step t, scale {self.controls['scale'].value:.2f}, "
                             f"gate bias {self.controls['gate_bias'].value:.2f}")
         self.view.refresh()
@@ -433,8 +440,8 @@ class AttentionExplorer(Explorer):
         ax1.set_xlabel("key (attended word)")
         ax1.set_ylabel("query (word being updated)")
         ax1.set_title("attention weights softmax(QKᵀ/√d_k)", fontsize=10)
-        self.cell_text = [[ax1.text(j, i, "", ha="center", va="center", fontsize=9)
-                           for j in range(3)] for i in range(3)]
+        self.cell_text = [ax1.text(j, 2, "", ha="center", va="center", fontsize=9)
+                          for j in range(3)]   # the row of "bank" (fewer texts: faster redraw)
         xs = np.arange(3)
         self.bars_static = ax2.bar(xs - 0.2, r["static"], 0.4, color="#bbbbbb",
                                    label="bank, static vector")
@@ -447,7 +454,9 @@ class AttentionExplorer(Explorer):
         ax2.legend(fontsize=8, loc="upper right")
         ax2.grid(alpha=0.3, axis="y")
         fig.tight_layout()
-        self.view = FigureView(fig, "attention weights and the vector of bank")
+        self.view = FigureView(fig, "attention weights and the vector of bank",
+                               animated=[self.im, *self.cell_text,
+                                         *self.bars_ctx, self.title2])
         self.views = [self.view]
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
@@ -476,11 +485,9 @@ class AttentionExplorer(Explorer):
         r = self.result()
         w = r["attention"].weights
         self.im.set_array(w)
-        for i in range(3):
-            for j in range(3):
-                t = self.cell_text[i][j]
-                t.set_text(f"{w[i, j]:.2f}")
-                t.set_color("white" if w[i, j] > 0.6 else "black")
+        for j, t in enumerate(self.cell_text):
+            t.set_text(f"{w[2, j]:.2f}")
+            t.set_color("white" if w[2, j] > 0.6 else "black")
         for b, v in zip(self.bars_ctx, r["contextual"]):
             b.set_height(float(v))
         self.title2.set_text(f"bank: cos to money {r['cos_money']:.3f}, to river {r['cos_river']:.3f}")

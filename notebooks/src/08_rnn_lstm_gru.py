@@ -196,7 +196,8 @@ for act in ("tanh", "relu", "sigmoid"):
 #
 # `nnlab.rnn.bptt` returns ∂L/∂h_t for **every** earlier t. The explorer plots its norm,
 # relative to ‖∂L/∂h_T‖, for a loss that reads only the last hidden state, with W_hh = scale ×
-# an orthogonal matrix. Things to try:
+# an orthogonal matrix; the horizontal axis counts the steps back from the end (T − t), so
+# the left end of each curve is h_T and the right end h_0. Things to try:
 # - **scale** (main slider) from 0.25 to 3 with the RNN: the curve tilts from vanishing to
 #   exploding (switch the RNN to ReLU to see the explosion clearly).
 # - **gate bias b = 0**: the GRU and LSTM gates sit near 0.5, and their gradients vanish too —
@@ -305,11 +306,19 @@ for act in ("relu", "tanh", "sigmoid"):
     g2 = R.gradient_flow("rnn", T=20, scale=2.0, nonlinearity=act)[0]
     print(f"{act:8s} {run.hs.min():7.3f} {run.hs.max():7.3f} {g1:22.2e} {g2:10.2e}  {tagging[act][0]:.3f}")
 # %% [markdown]
-# ReLU's states are never negative and unbounded above, and its gradient can grow (explode)
-# once the recurrent weights are large; tanh is centred and bounded in (−1, 1); sigmoid's
-# states live in (0, 1) and its derivative is at most 1/4, so its gradient shrinks at least
-# 4× per step unless the weights are large — the strongest vanishing. On the short tagging
-# task all three learn; the table is about long sequences.
+# - **ReLU**: states are never negative and unbounded above (“no negative values”), and once
+#   the recurrent weights are large the gradient grows (“exploding gradients possible”). Its
+#   “helps mitigate vanishing gradients” holds for the units that are on (derivative 1); a
+#   unit that is off (h = 0) passes no gradient at all, and in this measurement, at scale 1,
+#   ReLU's gradient 20 steps back is smaller than tanh's.
+# - **tanh**: centred and bounded in (−1, 1) (“keeps values balanced”); its derivative
+#   1 − h² ≤ 1 shrinks the gradient at every step where it saturates.
+# - **sigmoid**: states in (0, 1), derivative at most 1/4, so the gradient shrinks at least 4×
+#   per step unless the weights are large — the strongest vanishing of the three. (Sigmoids
+#   are everywhere inside the GRU and LSTM, as *gates*, where a value in (0, 1) is what is
+#   wanted; “rarely used” is about the recurrent activation itself.)
+#
+# On the short tagging task of section 3 all three learn; the table is about long sequences.
 #
 # **Number of hidden units** (notes 001): vanilla RNN 50–200, LSTM/GRU 128–512, deep
 # (stacked) LSTM 256–1024. These are rules of thumb. Their cost, for word vectors of size 300

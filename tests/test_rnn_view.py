@@ -1,0 +1,172 @@
+"""The explorers of notebook 08, driven by setting control values."""
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from nnlab import attention as A
+from nnlab import rnn as R
+from nnlab import rnn_view as RV
+
+
+@pytest.fixture
+def steps():
+    e = RV.factory()
+    yield e
+    e.close()
+
+
+def test_factory_is_the_time_step_explorer(steps):
+    assert isinstance(steps, RV.TimeStepExplorer)
+    assert steps.main is steps.controls["t"]
+    assert "nnlab-main" in steps.main._dom_classes
+
+
+def test_time_step_state_matches_the_cells_step_by_step(steps):
+    """Recompute h_t with the single-step cells (not the sequence runner) and compare."""
+    for cell in R.CELLS:
+        steps.controls["cell"].value = cell
+        steps.controls["t"].value = 5
+        s = steps.state()
+        p = steps.params[cell]
+        h, c = np.zeros(2), np.zeros(2)
+        for t in range(5):
+            x = np.array([steps.inputs[t]])
+            if cell == "lstm":
+                (h, c), g = R.lstm_cell(x, (h, c), **p)
+            elif cell == "gru":
+                h, g = R.gru_cell(x, h, **p)
+            else:
+                h, g = R.rnn_cell(x, h, **p)
+        assert s["cell"] == cell and s["t"] == 5
+        assert s["h"] == pytest.approx(h, abs=1e-4)
+        for name in R.GATES[cell]:
+            if name != "a":
+                assert s[name] == pytest.approx(g[name], abs=1e-4)
+        if cell == "lstm":
+            assert s["c"] == pytest.approx(c, abs=1e-4)
+
+
+def test_time_step_slider_redraws_and_moves_the_input(steps):
+    before = steps.views[0].image.value
+    steps.controls["t"].value = 3
+    assert steps.views[0].image.value != before
+    assert steps.controls["x"].value == pytest.approx(RV.DEFAULT_INPUTS[2])
+    assert "step t = 3" in steps.readout.value
+
+
+def test_input_slider_changes_that_step_only(steps):
+    steps.controls["t"].value = 2
+    h1 = steps.run().hs[1].copy()
+    s0 = steps.state()
+    steps.controls["x"].value = 1.7
+    s1 = steps.state()
+    assert s1["x_t"] == pytest.approx(1.7)
+    assert s1["h"] != s0["h"]
+    assert np.allclose(steps.run().hs[1], h1)  # the step before is unchanged
+    steps.controls["t"].value = 3
+    steps.controls["t"].value = 2
+    assert steps.controls["x"].value == pytest.approx(1.7)  # remembered
+
+
+def test_weight_slider_changes_the_chosen_weight(steps):
+    steps.controls["cell"].value = "lstm"
+    opts = steps.controls["weight"].options
+    label, target = next(o for o in opts if o[1][0] == "W_hh")
+    steps.controls["weight"].value = target
+    assert steps.controls["value"].value == pytest.approx(
+        steps.params["lstm"]["W_hh"][target[1], target[2]])
+    steps.controls["t"].value = 4
+    before = steps.state()
+    steps.controls["value"].value = 2.5
+    assert steps.params["lstm"]["W_hh"][target[1], target[2]] == pytest.approx(2.5)
+    assert steps.state() != before
+    assert len(opts) == 4 * 2 * (1 + 2 + 1)   # per gate and unit: W_i, two W_h, b_i
+
+
+def test_cell_change_rebuilds_bars(steps):
+    steps.controls["cell"].value = "lstm"
+    assert len(steps._bars) == (4 + 2) * 2     # i f g o, c, h for 2 units
+    steps.controls["cell"].value = "rnn"
+    assert len(steps._bars) == 2
+    assert set(steps.state()) == {"cell", "t", "x_t", "h"}
+
+
+def test_storm_of_main_control_leaves_no_pyplot_figures(steps):
+    for i in range(1000):
+        steps.main.value = 1 + (i * 3) % 8
+    assert plt.get_fignums() == []
+    assert steps.state()["t"] == 1 + (999 * 3) % 8
+
+
+def test_gradient_flow_explorer():
+    e = RV.GradientFlowExplorer()
+    try:
+        assert e.main is e.controls["scale"]
+        before = e.views[0].image.value
+        e.controls["scale"].value = 0.5
+        s = e.state()
+        assert e.views[0].image.value != before
+        ref = R.gradient_flow("rnn", T=30, scale=0.5)
+        assert s["rnn_t0"] == pytest.approx(ref[0], rel=1e-2)
+        # independent bound: tanh' ≤ 1 and ‖W_hh‖₂ = 0.5, so 30 steps shrink it by ≥ 2^30
+        assert s["rnn_t0"] <= 0.5 ** 30
+        e.controls["T"].value = 10
+        assert e.state()["T"] == 10 and len(e.lines["rnn"].get_xdata()) == 11
+        e.controls["gate_bias"].value = 5.0
+        s = e.state()
+        assert s["gru_t0"] > 0.5 and s["lstm_c_t0"] > 0.5   # memory kept: σ(5)^10 ≈ 0.94
+        e.controls["nonlinearity"].value = "relu"
+        assert e.state()["nonlinearity"] == "relu"
+        for i in range(200):
+            e.main.value = 0.25 + (i % 12) * 0.25
+        assert plt.get_fignums() == []
+        assert all(math.isfinite(v) for k, v in e.state().items() if k.endswith("_t0"))
+    finally:
+        e.close()
+
+
+def test_attention_explorer():
+    e = RV.AttentionExplorer()
+    try:
+        assert e.main is e.controls["context"]
+        s0 = e.state()
+        before = e.views[0].image.value
+        e.controls["context"].value = 1.0
+        s1 = e.state()
+        assert e.views[0].image.value != before
+        assert s1["cos_money"] > s0["cos_money"] and s1["cos_river"] < s0["cos_river"]
+        # independent: attention of "bank" by explicit softmax over its scaled dot products
+        v = A.bank_vectors()
+        X = [v["the"], v["money"], v["bank"]]
+        sc = [3.0 * float(np.dot(v["bank"], x)) / math.sqrt(3) for x in X]
+        w = [math.exp(a) / sum(math.exp(b) for b in sc) for a in sc]
+        assert s1["bank_weights"] == pytest.approx(w, abs=1e-4)
+        assert s1["bank_vector"] == pytest.approx(sum(wi * xi for wi, xi in zip(w, X)), abs=1e-4)
+        e.controls["sharpness"].value = 0.0
+        assert e.state()["bank_weights"] == pytest.approx([1 / 3] * 3, abs=1e-4)
+        for i in range(200):
+            e.main.value = (i % 21) / 20
+        assert plt.get_fignums() == []
+    finally:
+        e.close()
+
+
+def test_static_drawings_are_not_pyplot():
+    fig = RV.draw_architectures()
+    assert len(fig.axes) == 3
+    img = RV.show(fig)
+    assert img.data[:8] == b"\x89PNG\r\n\x1a\n"
+    RV.show(RV.draw_training({"RNN": {"loss": list(np.linspace(1, 0, 50))}}))
+    RV.show(RV.draw_sequences(None, [[0, 1, 2]], [[0, 1, 1]], "test"))
+    assert plt.get_fignums() == []
+
+
+def test_explorer_arguments_are_checked():
+    with pytest.raises(ValueError, match="^cell:"):
+        RV.TimeStepExplorer(cell="transformer")
+    with pytest.raises(ValueError, match="^inputs:"):
+        RV.TimeStepExplorer(inputs=[1.0])
