@@ -251,7 +251,7 @@ class TimeStepExplorer(Explorer):
         lo = -1.05 if cell != "lstm" else -2.05
         ax.set_ylim(lo, -lo)
         ax.set_ylabel("value at step t")
-        self._bar_title = ax.set_title("", fontsize=10)
+        self._bar_title = ax.set_title("LSTM at step t = 1: gates and state", fontsize=10)
         ax.grid(alpha=0.3, axis="y")
         ax2 = self.ax_time
         ax2.clear()
@@ -368,7 +368,7 @@ class GradientFlowExplorer(Explorer):
         ax.set_xlim(0, self.controls["T"].max)
         ax.set_xlabel("steps back from the end, T − t (the loss reads h_T, at 0)")
         ax.set_ylabel("‖∂L/∂h_t‖ / ‖∂L/∂h_T‖")
-        self.title = ax.set_title("")
+        self.title = ax.set_title("gradient reaching step t, scale 0.00, gate bias 0.00", fontsize=10)
         ax.grid(alpha=0.3, which="major")
         ax.legend(fontsize=8, loc="lower right")
         fig.tight_layout()
@@ -450,7 +450,7 @@ class AttentionExplorer(Explorer):
         ax2.set_xticks(xs, self.AXES)
         ax2.set_ylim(0, 1)
         ax2.set_ylabel("component")
-        self.title2 = ax2.set_title("", fontsize=10)
+        self.title2 = ax2.set_title("bank: cos to money 0.000, to river 0.000", fontsize=10)
         ax2.legend(fontsize=8, loc="upper right")
         ax2.grid(alpha=0.3, axis="y")
         fig.tight_layout()
