@@ -34,7 +34,7 @@ test-unit: $(VENV)/.test
 	$(PY) -m pytest -q -n $(JOBS) tests --ignore=tests/browser
 
 test-notebooks: $(VENV)/.test
-	$(PY) -m pytest -q -n $(JOBS) $(NBVAL) notebooks
+	$(PY) -m pytest -q -n $(JOBS) --dist loadfile $(NBVAL) notebooks
 
 ## make test-browser: every notebook run in JupyterLab in headless Chromium (screenshots in artefacts/)
 test-browser: $(VENV)/.test

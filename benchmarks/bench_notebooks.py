@@ -68,7 +68,7 @@ def main():
               flush=True)
     if not args.skip_nbval:
         t = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--nbval",
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile", "--nbval",
                                "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "notebooks"],
                               capture_output=True, text=True, cwd=ROOT)
         dt = time.perf_counter() - t

@@ -135,3 +135,18 @@ def test_committed_notebooks_name_a_main_explorer():
     for path in sorted((pathlib.Path(__file__).parent.parent / "notebooks").glob("*.ipynb")):
         meta = json.loads(path.read_text())["metadata"]
         assert ":" in meta.get("nnlab", {}).get("main", ""), path.name
+
+
+def test_nbval_markers_stand_alone_and_say_why():
+    """nbval recognises '# NBVAL_IGNORE_OUTPUT' only alone on its line; each one says why."""
+    import pathlib
+    import re
+
+    for path in sorted((pathlib.Path(__file__).parent.parent / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            lines = "".join(cell["source"]).splitlines()
+            for k, line in enumerate(lines):
+                if "NBVAL_" in line and line.strip().startswith("#"):
+                    assert re.fullmatch(r"#\s*NBVAL_[A-Z_]+", line.strip()), f"{path.name}: {line!r}"
+                    if "IGNORE_OUTPUT" in line:
+                        assert k + 1 < len(lines) and lines[k + 1].startswith("# Why:"), path.name

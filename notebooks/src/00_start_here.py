@@ -36,7 +36,8 @@ course_map()
 # The numbers shown inside a widget are not stored in the notebook file; the cell after it
 # prints the same numbers as plain text, so you can compare yours with it.
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state, which nbval cannot compare
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state, which nbval cannot compare
 # meaningfully; the next cell prints the numbers it shows.
 from nnlab.start import demo_explorer
 

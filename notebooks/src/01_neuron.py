@@ -73,7 +73,8 @@ for zi in (-4.0, -1.0, 0.0, 0.5, 1.0, 4.0):
 # (hint: b = −1.5). Switch to OR and find weights for it. Then try XOR: no line separates its
 # rows, whatever you do — one neuron cannot learn XOR. A hidden layer can (notebooks 02 and 05).
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state; the next cell prints the
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints the
 # numbers it shows, which nbval compares.
 from nnlab.neuron_view import BoundaryExplorer
 

@@ -87,7 +87,8 @@ assert all(abs(a.value - b.value) < 1e-12 for a, b in zip(exact.records, trace.r
 # η to 5 and step again: the same descent in fewer steps. Set the target to 0.69 and see δ5
 # (and with it every Δw) nearly vanish: the output is already right.
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state; the numbers it shows are
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the numbers it shows are
 # printed in the next cells, which nbval compares.
 from nnlab.backprop_view import BackpropExplorer
 

@@ -32,7 +32,8 @@ print(environment_report(seed=SEED))
 # Below the plot: the notes' range next to the correct one, and the notes' lists of uses, pros
 # and cons, with the slips of the notes marked in red.
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state, which nbval cannot compare
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state, which nbval cannot compare
 # meaningfully; the next cell prints the numbers it shows.
 from nnlab.activations_view import activation_explorer
 
@@ -102,7 +103,8 @@ assert c == 0 and exact == 0
 #   gradients possible" for ReLU).
 # - a negative **x**: ReLU's factor is 0 from the first layer on (a dead unit, section 4).
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state; the next cell prints its numbers.
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints its numbers.
 from nnlab.activations_view import depth_explorer
 
 depth = depth_explorer()
@@ -146,7 +148,8 @@ assert alive["active"][-1] > 0.5 and alive["loss"][-1] < 0.1 * alive["loss"][0]
 # - **score of class D**: raise it to 12 and class D takes almost all the probability, however
 #   the other scores compare — an outlier dominates.
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state; the next cell prints its numbers.
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints its numbers.
 from nnlab.activations_view import softmax_explorer
 
 soft = softmax_explorer()

@@ -33,7 +33,8 @@ print(environment_report(seed=SEED))
 # (η > 1/κ) a zig-zag across the narrow direction that still converges, then (η > 2/κ) the path
 # flies off. Change **κ** and watch the band shrink: a badly conditioned problem forces a small η.
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state; the next cell prints its numbers.
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints its numbers.
 from nnlab.optim_view import learning_rate_explorer
 
 lesson = learning_rate_explorer()
@@ -62,7 +63,8 @@ assert O.stable_lr_limit(10) == 0.2
 # at 1 the green path *is* the SGD path, at 200 it *is* the GD path; in between, the jitter
 # (standard deviation of the loss over the last 20 steps) shrinks as the batch grows.
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state; the next cell prints its numbers.
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints its numbers.
 from nnlab.optim_view import batch_explorer
 
 batches = batch_explorer()
@@ -101,7 +103,8 @@ assert np.allclose(p_gd[-1], [w_ls, b_ls], atol=1e-3)  # full-batch GD reaches l
 # - **Adagrad**: its step shrinks for good as the squared gradients add up ("learning rate keeps
 #   decaying").
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state; the next cell prints its numbers.
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints its numbers.
 from nnlab.optim_view import optimizer_explorer
 
 race = optimizer_explorer()

@@ -125,7 +125,8 @@ assert worst < 1e-7  # backpropagation and finite differences agree
 #    noise of its 20 training points (overfitting).
 # 5. Activation *step*: nothing changes in the hidden layers, whatever you do.
 # %%
-# NBVAL_IGNORE_OUTPUT: the widget's text form lists its model state, which nbval cannot compare
+# NBVAL_IGNORE_OUTPUT
+# Why: the widget's text form lists its model state, which nbval cannot compare
 # meaningfully; the next cell prints the numbers it shows.
 from nnlab.playground_view import Playground
 

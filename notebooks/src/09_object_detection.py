@@ -106,7 +106,8 @@ print(f"log10(90/80) = {math.log10(90 / 80):.4f}   ln(90/80) = {math.log(90 / 80
 # - make the proposal *wider* than the ground truth: Δw turns negative (ln of a ratio < 1);
 # - halve w: Δx doubles for the same shift, because the shift is measured in proposal widths.
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state, which nbval cannot compare
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state, which nbval cannot compare
 # meaningfully; the next cell prints the numbers it shows.
 from nnlab.detection_view import box_regression_explorer
 
@@ -163,7 +164,8 @@ print("IoU([0,0,4,4], [2,2,6,6]) =", f"{B.iou([0, 0, 4, 4], [2, 2, 6, 6]):.4f}",
 # per object remains. Orange = kept, dashed white = suppressed; the table lists kept boxes by
 # decreasing score.
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state; the next cell prints the
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints the
 # numbers it shows.
 from nnlab.detection_view import nms_explorer
 
@@ -217,7 +219,8 @@ for w in [(1, 1, 1, 1), (1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1)]:
 # regions and the boxes of all merged regions. Setting all four weights to 0 is refused with
 # a message.
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state; the next cell prints the
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints the
 # numbers it shows.
 from nnlab.detection_view import selective_search_explorer
 
