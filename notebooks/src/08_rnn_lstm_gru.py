@@ -45,10 +45,12 @@ print(environment_report(seed=SEED))
 # `b_hh`. Here are the equations of each cell for one hidden unit and one input (sympy, with
 # PyTorch's weight names):
 # %%
+lines = []
 for cell in R.CELLS:
-    print(cell.upper())
+    lines.append(cell.upper())
     for name, eq in S.gate_equations(cell):
-        print("   ", sp.pretty(eq, use_unicode=True).replace("\n", "\n    "))
+        lines.append("    " + sp.pretty(eq, use_unicode=True).replace("\n", "\n    "))
+print("\n".join(lines))
 # %% [markdown]
 # The GRU's last line is the course's line **h_t = (1 − z_t)·n_t + z_t·h_(t−1)**, exactly
 # PyTorch's. Mind which state z weights: z_t multiplies the **old** state h_(t−1), so z is
@@ -79,12 +81,12 @@ h_rnn, g_rnn = R.rnn_cell(x, h, **P["rnn"])
 h_gru, g_gru = R.gru_cell(x, h, **P["gru"])
 (h_lstm, c_lstm), g_lstm = R.lstm_cell(x, (h, c), **P["lstm"])
 np.set_printoptions(precision=4, suppress=True)
-print("RNN  h' =", h_rnn[0])
-print("GRU  r =", g_gru["r"][0], " z =", g_gru["z"][0], " n =", g_gru["n"][0])
-print("GRU  h' =", h_gru[0])
-print("LSTM i =", g_lstm["i"][0], " f =", g_lstm["f"][0])
-print("LSTM g =", g_lstm["g"][0], " o =", g_lstm["o"][0])
-print("LSTM c' =", c_lstm[0], " h' =", h_lstm[0])
+print(f"RNN  h' = {h_rnn[0]}\n"
+      f"GRU  r = {g_gru['r'][0]}  z = {g_gru['z'][0]}  n = {g_gru['n'][0]}\n"
+      f"GRU  h' = {h_gru[0]}\n"
+      f"LSTM i = {g_lstm['i'][0]}  f = {g_lstm['f'][0]}\n"
+      f"LSTM g = {g_lstm['g'][0]}  o = {g_lstm['o'][0]}\n"
+      f"LSTM c' = {c_lstm[0]}  h' = {h_lstm[0]}")
 # the course's GRU line, checked on the numbers
 assert np.allclose(h_gru, (1 - g_gru["z"]) * g_gru["n"] + g_gru["z"] * h)
 assert np.allclose(c_lstm, g_lstm["f"] * c + g_lstm["i"] * g_lstm["g"])
@@ -99,8 +101,7 @@ assert abs(sym["h"] - h1[0]) < 1e-12 and abs(sym["c"] - c1[0]) < 1e-12
 # 2h because PyTorch keeps **two** bias vectors per gate (b_ih and b_hh; a textbook cell
 # with one bias has G·h fewer). For input 10 and hidden 64:
 # %%
-for cell in R.CELLS:
-    print(f"{cell.upper():5s} {R.param_count(cell, 10, 64):6d} parameters")
+print("\n".join(f"{cell.upper():5s} {R.param_count(cell, 10, 64):6d} parameters" for cell in R.CELLS))
 assert R.param_count("lstm", 10, 64) == 4 * (64 * 10 + 64 * 64 + 2 * 64)
 # %% [markdown]
 # ## 2. Step through a sequence
@@ -179,12 +180,13 @@ RV.show(RV.draw_sequences(xt, [yt[:, k, 0] for k in range(3)], [pred[:, k, 0] fo
 # %%
 xs, ys = R.repeat_tagging_task(n=300, T=10, seed=SEED)
 xt, yt = R.repeat_tagging_task(n=300, T=10, seed=SEED + 1)
-tagging = {}
+tagging, lines = {}, []   # (printed once at the end: one output, whatever the timing)
 for act in ("tanh", "relu", "sigmoid"):
     m = R.SequenceModel("rnn", 3, 8, 2, mode="many_to_many", nonlinearity=act, seed=SEED)
     hist = m.fit(xs, ys, Adam(lr=0.05), steps=100, batch_size=32, seed=SEED)
     tagging[act] = (m.accuracy(xt, yt), hist)
-    print(f"many-to-many (RNN, {act:7s}): per-step test accuracy {tagging[act][0]:.3f}")
+    lines.append(f"many-to-many (RNN, {act:7s}): per-step test accuracy {tagging[act][0]:.3f}")
+print("\n".join(lines))
 # %% [markdown]
 # ## 4. Vanishing and exploding gradients through time
 #
@@ -222,15 +224,17 @@ assert s3["gru_t0"] > 5 * s3["rnn_t0"] and s3["lstm_c_t0"] > 5 * s3["rnn_t0"]
 # %% [markdown]
 # The same numbers in a table: ‖∂L/∂h_0‖ / ‖∂L/∂h_T‖ after T = 30 steps.
 # %%
-print(f"{'scale':>6s} {'RNN tanh':>10s} {'RNN relu':>10s} {'GRU b=0':>10s} {'GRU b=3':>10s} "
-      f"{'LSTM c b=0':>11s} {'LSTM c b=3':>11s}")
+lines = [f"{'scale':>6s} {'RNN tanh':>10s} {'RNN relu':>10s} {'GRU b=0':>10s} {'GRU b=3':>10s} "
+         f"{'LSTM c b=0':>11s} {'LSTM c b=3':>11s}"]
 for s in (0.5, 1.0, 1.5, 2.5):
     row = [R.gradient_flow("rnn", T=30, scale=s)[0],
            R.gradient_flow("rnn", T=30, scale=s, nonlinearity="relu")[0],
            R.gradient_flow("gru", T=30, scale=s)[0], R.gradient_flow("gru", T=30, scale=s, gate_bias=3)[0],
            R.gradient_flow("lstm", T=30, scale=s, wrt="c")[0],
            R.gradient_flow("lstm", T=30, scale=s, wrt="c", gate_bias=3)[0]]
-    print(f"{s:6.2f} " + " ".join(f"{v:10.2e}" for v in row[:4]) + " " + " ".join(f"{v:11.2e}" for v in row[4:]))
+    lines.append(f"{s:6.2f} " + " ".join(f"{v:10.2e}" for v in row[:4]) + " "
+                 + " ".join(f"{v:11.2e}" for v in row[4:]))
+print("\n".join(lines))
 # %% [markdown]
 # ### A task that needs long memory
 # A symbol (one of 4, one-hot) is shown at step 1; then come 29 steps of random noise (two
@@ -244,12 +248,14 @@ for s in (0.5, 1.0, 1.5, 2.5):
 # %%
 xs, ys = R.first_symbol_task(n=512, T=30, k=4, noise=2.0, seed=SEED)
 xt, yt = R.first_symbol_task(n=512, T=30, k=4, noise=2.0, seed=SEED + 1)
-memory = {}
+memory, lines = {}, []
 for cell in R.CELLS:
     m = R.SequenceModel(cell, xs.shape[2], 16, 4, seed=SEED, gate_bias=0.0 if cell == "rnn" else 3.0)
     hist = m.fit(xs, ys, Adam(lr=0.02), steps=200, batch_size=32, seed=SEED)
     memory[cell] = (m.accuracy(xs, ys), m.accuracy(xt, yt), hist)
-    print(f"{cell.upper():5s} train accuracy {memory[cell][0]:.3f}   test accuracy {memory[cell][1]:.3f}")
+    lines.append(f"{cell.upper():5s} train accuracy {memory[cell][0]:.3f}   "
+                 f"test accuracy {memory[cell][1]:.3f}")
+print("\n".join(lines))
 assert memory["gru"][1] > 0.9 and memory["lstm"][1] > 0.9 and memory["rnn"][1] < 0.6
 # %%
 RV.show(RV.draw_training({c.upper(): memory[c][2] for c in R.CELLS},
@@ -268,18 +274,20 @@ RV.show(RV.draw_training({c.upper(): memory[c][2] for c in R.CELLS},
 # weights are 4× PyTorch's initialisation is trained with plain SGD (lr 0.05) on the same
 # task, once without and once with clipping to norm 1:
 # %%
+lines = []
 for clip in (None, 1.0):
     m = R.SequenceModel("rnn", xs.shape[2], 16, 4, nonlinearity="relu", seed=SEED)
     m.params[1] = 4.0 * m.params[1]
     hist = m.fit(xs, ys, SGD(lr=0.05), steps=30, batch_size=32, clip=clip, seed=SEED)
     where = "never" if hist["diverged_at"] is None else f"at step {hist['diverged_at']}"
     last = f"{hist['loss'][-1]:.3f}" if hist["loss"] else "-"
-    print(f"clip={clip}: first gradient norm {hist['grad_norm'][0]:.3e}, overflow {where}, "
-          f"last finite loss {last}")
+    lines.append(f"clip={clip}: first gradient norm {hist['grad_norm'][0]:.3e}, overflow {where}, "
+                 f"last finite loss {last}")
 grads = [np.array([3.0, 4.0]), np.array([12.0])]
 clipped, total = R.clip_grad_norm(grads, max_norm=1.0)
-print("norm before", f"{total:.4f}", "after", f"{np.sqrt(sum(np.sum(g ** 2) for g in clipped)):.4f}",
-      "clipped:", [np.round(g, 4).tolist() for g in clipped])
+lines.append(f"norm before {total:.4f} after {np.sqrt(sum(np.sum(g ** 2) for g in clipped)):.4f} "
+             f"clipped: {[np.round(g, 4).tolist() for g in clipped]}")
+print("\n".join(lines))
 # %% [markdown]
 # Without clipping, one step with a gradient of norm ~10⁸ throws the weights so far that the
 # next forward pass overflows. With clipping the step has norm at most lr × 1 and training
@@ -299,12 +307,13 @@ print("norm before", f"{total:.4f}", "after", f"{np.sqrt(sum(np.sum(g ** 2) for 
 # the hidden state, and the gradient reaching 20 steps back at recurrent scales 1 and 2.
 # %%
 xr = np.random.default_rng(SEED).uniform(-1, 1, (20, 2))
-print(f"{'act':8s} {'min h':>7s} {'max h':>7s} {'grad 20 back, scale 1':>22s} {'scale 2':>10s}  tagging acc")
+lines = [f"{'act':8s} {'min h':>7s} {'max h':>7s} {'grad 20 back, scale 1':>22s} {'scale 2':>10s}  tagging acc"]
 for act in ("relu", "tanh", "sigmoid"):
     run = R.run_sequence("rnn", xr, R.init_params("rnn", 2, 8, seed=SEED, scale=2.0), nonlinearity=act)
     g1 = R.gradient_flow("rnn", T=20, scale=1.0, nonlinearity=act)[0]
     g2 = R.gradient_flow("rnn", T=20, scale=2.0, nonlinearity=act)[0]
-    print(f"{act:8s} {run.hs.min():7.3f} {run.hs.max():7.3f} {g1:22.2e} {g2:10.2e}  {tagging[act][0]:.3f}")
+    lines.append(f"{act:8s} {run.hs.min():7.3f} {run.hs.max():7.3f} {g1:22.2e} {g2:10.2e}  {tagging[act][0]:.3f}")
+print("\n".join(lines))
 # %% [markdown]
 # - **ReLU**: states are never negative and unbounded above (“no negative values”), and once
 #   the recurrent weights are large the gradient grows (“exploding gradients possible”). Its
@@ -324,11 +333,12 @@ for act in ("relu", "tanh", "sigmoid"):
 # (stacked) LSTM 256–1024. These are rules of thumb. Their cost, for word vectors of size 300
 # (input 300), in parameters of one layer:
 # %%
-print(f"{'hidden':>7s} {'RNN':>10s} {'GRU':>10s} {'LSTM':>10s} {'2-layer LSTM':>13s}")
+lines = [f"{'hidden':>7s} {'RNN':>10s} {'GRU':>10s} {'LSTM':>10s} {'2-layer LSTM':>13s}"]
 for hsz in (50, 128, 200, 256, 512, 1024):
     two = R.param_count("lstm", 300, hsz) + R.param_count("lstm", hsz, hsz)
-    print(f"{hsz:7d} {R.param_count('rnn', 300, hsz):10,d} {R.param_count('gru', 300, hsz):10,d} "
-          f"{R.param_count('lstm', 300, hsz):10,d} {two:13,d}")
+    lines.append(f"{hsz:7d} {R.param_count('rnn', 300, hsz):10,d} {R.param_count('gru', 300, hsz):10,d} "
+                 f"{R.param_count('lstm', 300, hsz):10,d} {two:13,d}")
+print("\n".join(lines))
 # %% [markdown]
 # An LSTM of hidden size 512 has 4× the parameters of an RNN of the same size, and about 1.8×
 # those of an RNN of hidden size 1024 — and the h·h term makes every doubling of the hidden
@@ -354,9 +364,9 @@ for hsz in (50, 128, 200, 256, 512, 1024):
 # %%
 wv = A.load_word_vectors()
 words, M = A.similarity_matrix(wv)
-print(" " * 10 + "".join(f"{w:>10s}" for w in words))
-for w, row in zip(words, M):
-    print(f"{w:>10s}" + "".join(f"{v:10.3f}" for v in row))
+lines = [" " * 10 + "".join(f"{w:>10s}" for w in words)]
+lines += [f"{w:>10s}" + "".join(f"{v:10.3f}" for v in row) for w, row in zip(words, M)]
+print("\n".join(lines))
 # %% [markdown]
 # In the table “The” and “the” are different tokens with different vectors: a tokenizer that
 # keeps capitals treats them as two words.
@@ -384,23 +394,24 @@ sent = A.MONEY_SENTENCE
 X = A.embed(sent, bv)
 att = A.self_attention(X, W_q=3 * np.eye(3))
 k = sent.index("bank")
-print("query q_bank = x_bank · W_q =", np.round(att.Q[k], 4))
-print("scores q_bank · k_j / √3:")
-for w, s_ in zip(sent, att.scores[k]):
-    print(f"   {w:>8s}  {s_:7.4f}")
+lines = [f"query q_bank = x_bank · W_q = {np.round(att.Q[k], 4)}", "scores q_bank · k_j / √3:"]
+lines += [f"   {w:>8s}  {s_:7.4f}" for w, s_ in zip(sent, att.scores[k])]
 e = np.exp(att.scores[k] - att.scores[k].max())
 weights = e / e.sum()
-print("softmax weights:", " ".join(f"{w}={v:.3f}" for w, v in zip(sent, weights)))
+lines.append("softmax weights: " + " ".join(f"{w}={v:.3f}" for w, v in zip(sent, weights)))
 out = weights @ att.V
-print("new bank = Σ weight_j · v_j =", np.round(out, 4))
+lines.append(f"new bank = Σ weight_j · v_j = {np.round(out, 4)}")
+print("\n".join(lines))
 assert np.allclose(out, att.output[k])
 assert np.allclose(att.output, A.scaled_dot_product_attention(X @ (3 * np.eye(3)), X, X))
 # %%
 river = A.self_attention(A.embed(A.RIVER_SENTENCE, bv), W_q=3 * np.eye(3))
 out_r = river.output[A.RIVER_SENTENCE.index("bank")]
+lines = []
 for name, v in (("static bank", bv["bank"]), ("bank, money sentence", out), ("bank, river sentence", out_r)):
-    print(f"{name:22s} {np.round(v, 3)}  cos to money {A.cosine_similarity(v, bv['money']):.3f}  "
-          f"cos to river {A.cosine_similarity(v, bv['river']):.3f}")
+    lines.append(f"{name:22s} {np.round(v, 3)}  cos to money {A.cosine_similarity(v, bv['money']):.3f}  "
+                 f"cos to river {A.cosine_similarity(v, bv['river']):.3f}")
+print("\n".join(lines))
 # %% [markdown]
 # After one attention step, “bank” in the money sentence leans towards money and in the
 # river sentence towards river: its representation now depends on its context. (In a real
@@ -417,9 +428,9 @@ for name, v in (("static bank", bv["bank"]), ("bank, money sentence", out), ("ba
 bank = RV.AttentionExplorer(context=0.0, sharpness=3.0)
 bank
 # %%
-print(bank.state())
+before = bank.state()
 bank.controls["context"].value = 1.0
-print(bank.state())
+print(f"{before}\n{bank.state()}")
 # %% [markdown]
 # A last slip in the notes: they date the introduction of transformers to 2018 and, a line
 # later, the seminal paper to 2017. The paper (Vaswani et al., “Attention Is All You Need”)
@@ -430,8 +441,7 @@ print(bank.state())
 # %%
 from nnlab.rnn import exercises as ex
 
-for n in range(1, len(ex) + 1):
-    print(ex.show(n))
+print("\n".join(ex.show(n) for n in range(1, len(ex) + 1)))
 # %%
 answer = None  # exercise 1: h_t of the one-unit RNN cell
 ex.check(1, answer)
