@@ -264,8 +264,11 @@ RV.show(RV.draw_training({c.upper(): memory[c][2] for c in R.CELLS},
 # The plain RNN stays near chance: the gradient that would teach it to keep the symbol has
 # to cross 29 multiplications by diag(1 − h²)·W_hh, and the noise keeps overwriting its
 # state. The gated cells learn to shut their input (LSTM input gate, GRU 1 − z) after step 1
-# and to keep the state. (One seed is shown; with other seeds the RNN stays far below the
-# gated cells, which occasionally need more steps.)
+# and to keep the state. (Seed 0 is shown. With seeds 1 and 2 for the weights and batches,
+# same data, the test accuracies were RNN 0.504 and 0.357, GRU 1.000 and 1.000, LSTM 0.971
+# and 0.996. Without the gate bias, b = 0, seeds 0 and 1 gave LSTM 0.248 and 0.471 and GRU
+# 0.248 and 1.000: with gates near 0.5 the gradient along the memory decays by ~0.5 per
+# step, as the explorer above shows, and learning becomes a matter of luck.)
 #
 # ### Gradient clipping
 # Exploding gradients are usually handled by **clipping**: when the norm of all gradients
