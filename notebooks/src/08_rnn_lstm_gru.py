@@ -119,7 +119,8 @@ assert R.param_count("lstm", 10, 64) == 4 * (64 * 10 + 64 * 64 + 2 * 64)
 #   c1 forgets at every step.
 # - Change the **input x_t** at one step: only that step and the later ones change.
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state; the next cell prints the numbers it shows.
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints the numbers it shows.
 steps = RV.factory()
 steps
 # %%
@@ -211,7 +212,8 @@ print("\n".join(lines))
 #   gates, so it starts lower, but then runs parallel to the dashed line.)
 # - the **sequence length T**: the longer the sequence, the further the vanishing goes.
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state; the next cell prints the numbers it shows.
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints the numbers it shows.
 flow = RV.GradientFlowExplorer(scale=1.0, T=30, gate_bias=0.0)
 flow
 # %%
@@ -427,7 +429,8 @@ print("\n".join(lines))
 # its new vector; **sharpness** scales the queries: at 0 every word gets weight 1/3; large
 # values make bank attend mostly to the word most similar to it.
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget's text form lists its model state; the next cell prints the numbers it shows.
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints the numbers it shows.
 bank = RV.AttentionExplorer(context=0.0, sharpness=3.0)
 bank
 # %%
