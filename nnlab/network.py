@@ -41,6 +41,13 @@ def activate(name: str, z: np.ndarray) -> np.ndarray:
     return np.array(z, dtype=float)
 
 
+# the same functions as activate/derivative, as a table for the training loop
+_FORWARD = {"sigmoid": lambda z: 0.5 + 0.5 * np.tanh(0.5 * z), "tanh": np.tanh,
+            "relu": lambda z: np.maximum(z, 0.0), "linear": lambda z: z}
+_SLOPE = {"sigmoid": lambda z, y: y * (1.0 - y), "tanh": lambda z, y: 1.0 - y * y,
+          "relu": lambda z, y: (z > 0) * 1.0, "linear": lambda z, y: np.ones_like(y)}
+
+
 def derivative(name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """f'(z), written through the output y where the notes do (sigmoid: y(1-y))."""
     if name == "sigmoid":
@@ -285,28 +292,29 @@ class Network:
         L = len(Ws)
         outputs = np.empty((iterations, self.layers[-1]))
         train_b = Bs is not None and not net.freeze_biases
+        fs = [_FORWARD[name] for name in acts]      # looked up once, not at every step
+        slopes = [_SLOPE[name] for name in acts]
         outer = np.multiply.outer
         for k in range(iterations):
-            a, zs, ys = x, [], []
+            a, zs, ys = x, [], [x]
             for li in range(L):
                 z = a @ Ws[li]
                 if Bs is not None:
                     z += Bs[li]
-                a = activate(acts[li], z)
+                a = fs[li](z)
                 zs.append(z)
                 ys.append(a)
-            err = t - a
             outputs[k] = a
-            d = derivative(acts[-1], zs[-1], a) * err
+            d = slopes[-1](zs[-1], a) * (t - a)
             for li in range(L - 1, -1, -1):
-                prev = ys[li - 1] if li else x
-                d_prev = None
-                if li:
-                    d_prev = derivative(acts[li - 1], zs[li - 1], prev) * (Ws[li] @ d)
+                prev = ys[li]
+                if li:  # the δ of the layer below, with this layer's weights before the update
+                    d_prev = slopes[li - 1](zs[li - 1], prev) * (Ws[li] @ d)
                 Ws[li] += outer(lr * prev, d)
                 if train_b:
                     Bs[li] += lr * d
-                d = d_prev
+                if li:
+                    d = d_prev
         errors = t - outputs
         losses = 0.5 * np.einsum("ij,ij->i", errors, errors)
         return net, outputs, losses
