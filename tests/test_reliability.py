@@ -45,6 +45,8 @@ def storm_values(control, n):
         ramp = np.array([lo, hi])
     seq = np.concatenate([ramp, ramp[::-1]])
     values = [seq[k % len(seq)] for k in range(n)]
+    if hasattr(control, "base"):  # FloatLogSlider: min, max and step are exponents
+        return [float(control.base ** v) for v in values]
     if isinstance(control.value, (int, np.integer)) and not isinstance(control.value, bool):
         return [int(round(v)) for v in values]
     return [float(v) for v in values]
