@@ -34,7 +34,7 @@ def main():
     med, best = wall([sys.executable, "-c", "import nnlab"])
     print(f"| `python -c 'import nnlab'` | {med * 1000:.0f} ms | {best * 1000:.0f} ms |")
 
-    from nnlab.network import Network
+    from nnlab.engine.network import Network
 
     net = Network.build("2,2,2")
     ts = []
@@ -45,7 +45,7 @@ def main():
     print(f"| `Network.train`, 10,000 iterations of 2-2-2 (in process) | "
           f"{statistics.median(ts) * 1000:.0f} ms | {min(ts) * 1000:.0f} ms |")
 
-    from nnlab.backprop_view import BackpropExplorer
+    from nnlab.views.backprop_view import BackpropExplorer
 
     e = BackpropExplorer()
     ts = []

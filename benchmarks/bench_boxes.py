@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from nnlab import boxes as B  # noqa: E402
+from nnlab.engine import boxes as B  # noqa: E402
 
 
 def median_ms(fn, repeats: int = 7, warmup: int = 1) -> float:
@@ -61,7 +61,7 @@ def torch_rows(torch, a, b, boxes, scores, props, gts):
 
     tbx, tsc = torch.tensor(boxes), torch.tensor(scores)
 
-    def nms():  # same greedy sweep as nnlab.boxes.nms, in torch
+    def nms():  # same greedy sweep as nnlab.engine.boxes.nms, in torch
         order = torch.argsort(tsc, descending=True, stable=True)
         sb = tbx[order]
         area = (sb[:, 2] - sb[:, 0]) * (sb[:, 3] - sb[:, 1])
@@ -99,7 +99,7 @@ def torch_rows(torch, a, b, boxes, scores, props, gts):
 
 
 def slider_rows():
-    from nnlab import detection_view as V
+    from nnlab.views import detection_view as V
 
     out = {}
     cases = [("box regression (main): x", V.box_regression_explorer, "x",

@@ -1,4 +1,4 @@
-"""Benchmark: nnlab.conv forward + backward beside torch.nn.functional, and notebook 06's slider.
+"""Benchmark: nnlab.engine.conv forward + backward beside torch.nn.functional, and notebook 06's slider.
 
     python benchmarks/bench_conv.py [--repeats 30]
 
@@ -6,7 +6,7 @@ Cases (float64 for nnlab; torch in float64 and float32, same machine, same run):
 - conv2d on a 64×1×28×28 batch with 8 filters 3×3 (padding 1): forward, and forward + backward
   (gradients w.r.t. input, weight and bias);
 - 2×2 max pooling of a 64×8×28×28 batch: forward, and forward + backward.
-nnlab runs with one BLAS thread (as nnlab.cnn trains); torch with its default threads and with one.
+nnlab runs with one BLAS thread (as nnlab.engine.cnn trains); torch with its default threads and with one.
 Also the median time of a slider change (recompute + redraw) of the main explorers of notebooks
 06 and 07.
 Timing: time.perf_counter, median of the repeats after one warm-up call; the columns take turns in
@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from nnlab import conv as C  # noqa: E402
+from nnlab.engine import conv as C  # noqa: E402
 
 
 def nnlab_cases(x, w, b, g_conv, xp, g_pool):
@@ -86,8 +86,8 @@ def slider_ms(explorer, values):
 
 
 def sliders(repeats):
-    from nnlab.cnn_view import PoolingExplorer
-    from nnlab.conv_view import ConvExplorer
+    from nnlab.views.cnn_view import PoolingExplorer
+    from nnlab.views.conv_view import ConvExplorer
 
     return {"06 ConvExplorer (kernel centre w22)":
             slider_ms(ConvExplorer(), [round(v, 2) for v in np.linspace(-2, 2, repeats)]),

@@ -1,4 +1,4 @@
-"""Timing of nnlab.optim and of the explorers of notebooks 03 and 04.
+"""Timing of nnlab.engine.optim and of the explorers of notebooks 03 and 04.
 
 Run from the repository root:  python benchmarks/bench_optim.py
 Prints (median of repeats, time.perf_counter):
@@ -15,8 +15,8 @@ import time
 
 import numpy as np
 
-from nnlab import optim as O
-from nnlab import surfaces as S
+from nnlab.engine import optim as O
+from nnlab.engine import surfaces as S
 
 STEPS = 500
 
@@ -125,8 +125,8 @@ def main():
     print(f"{'total':15s} {total * 1e3:9.2f} {tt}   (target: nnlab < 50 ms)")
     print(f"{'total CPU time':15s} {cpu_total * 1e3:9.2f}   (process_time: less sensitive to other load)")
 
-    from nnlab import activations_view as AV
-    from nnlab import optim_view as OV
+    from nnlab.views import activations_view as AV
+    from nnlab.views import optim_view as OV
 
     rows = [
         ("03 activation: input x (main)", AV.activation_explorer, "x", list(np.linspace(-5, 5, 41))),

@@ -4,10 +4,10 @@
 
 - Training steps of a 2-8-8-1 tanh network (sigmoid output, binary cross-entropy) on 200 points
   of the XOR set: one step = forward + backward + optimizer update. Full batch (200 points)
-  and mini-batches of 10, with SGD and Adam, through `nnlab.mlp.Trainer` (which also evaluates
+  and mini-batches of 10, with SGD and Adam, through `nnlab.engine.mlp.Trainer` (which also evaluates
   the training loss after each epoch). Beside them, the same network and steps in torch
   (float64, one thread) when torch is importable.
-- The explorer (`nnlab.playground_view.Playground`): one animation frame (the Play widget's
+- The explorer (`nnlab.views.playground_view.Playground`): one animation frame (the Play widget's
   value + 1: one more epoch trained, then redrawn), moving the epoch slider back to an epoch
   already trained, the learning-rate slider at epoch 20 (retrain 20 epochs + full redraw), and
   the redraw alone (blitted) and a full redraw.
@@ -26,8 +26,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from nnlab.datasets2d import make_dataset  # noqa: E402
-from nnlab.mlp import MLP, Trainer  # noqa: E402
+from nnlab.engine.datasets2d import make_dataset  # noqa: E402
+from nnlab.engine.mlp import MLP, Trainer  # noqa: E402
 
 
 def median_s(fn, repeats: int = 7, warmup: int = 1, clock=time.perf_counter) -> float:
@@ -113,7 +113,7 @@ def training_table():
 def explorer_table():
     import matplotlib.pyplot as plt
 
-    from nnlab.playground_view import Playground
+    from nnlab.views.playground_view import Playground
 
     p = Playground(dataset="xor", layers=2, units=8)
     c = p.controls

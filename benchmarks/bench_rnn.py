@@ -1,4 +1,4 @@
-"""Benchmark of nnlab.rnn (notebook 08): an LSTM cell step, forward and backward, beside torch,
+"""Benchmark of nnlab.engine.rnn (notebook 08): an LSTM cell step, forward and backward, beside torch,
 and the slider-change time of the three explorers of notebook 08.
 
     .venv/bin/python benchmarks/bench_rnn.py            # cell and sequence timings + sliders
@@ -29,7 +29,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nnlab import rnn as R  # noqa: E402
+from nnlab.engine import rnn as R  # noqa: E402
 
 N, I, H, T = 32, 10, 64, 50
 
@@ -99,7 +99,7 @@ def slider_rows():
     import matplotlib
 
     matplotlib.use("Agg")
-    from nnlab import rnn_view as RV
+    from nnlab.views import rnn_view as RV
 
     rows = []
     cases = [("TimeStepExplorer: time step t (main)", RV.TimeStepExplorer, "t", [1, 2, 3, 4, 5, 6, 7, 8]),

@@ -110,7 +110,7 @@ def _history_text(outputs, losses, outs_numbers) -> str:
 
 
 def run_backprop(a) -> str:
-    from .network import Network
+    from .engine.network import Network
 
     fmt_ = a.format.strip().lower()
     if fmt_ not in FORMATS:
@@ -142,13 +142,13 @@ def run_backprop(a) -> str:
         raise UsageError(f"--target: expected {net.layers[-1]} target value(s) for a "
                          f"{net.shape_text()} network, got {len(t)}")
     if a.exact:
-        from .symbolic import exact_trace
+        from .engine.symbolic import exact_trace
 
         trace = exact_trace(net, x, t, lr[0])
     else:
         trace = net.step(x, t, lr[0])
         if fmt_ != "json":
-            from .symbolic import attach_formulas
+            from .engine.symbolic import attach_formulas
 
             attach_formulas(trace)
     history = None
@@ -186,7 +186,7 @@ def _option_name(message: str) -> str:
 
 
 def run_notes_check(a) -> str:
-    from . import notes_check
+    from .course import notes_check
 
     fmt_ = a.format.strip().lower()
     if fmt_ not in ("text", "json"):

@@ -12,7 +12,7 @@ Sources live in notebooks/src/NN_name.py in the "percent" format, one cell per m
 and an optional first block of notebook metadata (JSON behind "# "):
 
     # %% [metadata]
-    # {"nnlab": {"main": "nnlab.backprop_view:BackpropExplorer"}}
+    # {"nnlab": {"main": "nnlab.views.backprop_view:BackpropExplorer"}}
 
 Usage:
     python notebooks/build.py                 # every source -> .ipynb, executed

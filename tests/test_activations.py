@@ -1,4 +1,4 @@
-"""nnlab.activations against independent routes: sympy, finite differences, PyTorch, hand values."""
+"""nnlab.engine.activations against independent routes: sympy, finite differences, PyTorch, hand values."""
 import math
 import warnings
 
@@ -8,7 +8,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlab import activations as A
+from nnlab.engine import activations as A
 
 SMOOTH = ("sigmoid", "tanh", "softplus", "linear")
 KINKED = {"step": [0.0], "relu": [0.0], "leaky_relu": [0.0], "prelu": [0.0], "elu": [0.0],
@@ -259,11 +259,11 @@ def test_exercises_answers_from_independent_routes():
 
 
 def test_import_stays_cheap():
-    """nnlab.activations and nnlab.optim import neither sympy nor matplotlib."""
+    """nnlab.engine.activations and nnlab.engine.optim import neither sympy nor matplotlib."""
     import subprocess
     import sys
 
-    code = ("import sys, nnlab.activations, nnlab.optim, nnlab.surfaces; "
+    code = ("import sys, nnlab.engine.activations, nnlab.engine.optim, nnlab.engine.surfaces; "
             "print(sorted(m for m in ('sympy', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -4,7 +4,7 @@ import math
 import matplotlib.pyplot as plt
 import pytest
 
-from nnlab import activations_view as V
+from nnlab.views import activations_view as V
 
 
 @pytest.fixture

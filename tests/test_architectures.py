@@ -1,7 +1,7 @@
-"""nnlab.architectures: published totals, shapes by hand, and torch modules counted on the meta device."""
+"""nnlab.engine.architectures: published totals, shapes by hand, and torch modules counted on the meta device."""
 import pytest
 
-from nnlab import architectures as A
+from nnlab.engine import architectures as A
 
 
 def test_lenet5_paper_counts_per_layer():

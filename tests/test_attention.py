@@ -1,4 +1,4 @@
-"""nnlab.attention: word vectors, cosine similarity, self-attention by independent routes."""
+"""nnlab.engine.attention: word vectors, cosine similarity, self-attention by independent routes."""
 from __future__ import annotations
 
 import math
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlab import attention as A
+from nnlab.engine import attention as A
 from tests.conftest import torch_or_skip
 
 NOTES = Path("/work/shared/course-notes")

@@ -1,4 +1,4 @@
-"""nnlab.boxes: the course's worked example, IoU and NMS by independent routes, encode/decode."""
+"""nnlab.engine.boxes: the course's worked example, IoU and NMS by independent routes, encode/decode."""
 import math
 from fractions import Fraction
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlab import boxes as B
+from nnlab.engine import boxes as B
 
 
 # -- the course's example (notes 000, "Step 4: Bounding Box Regression") ------------------------

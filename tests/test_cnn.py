@@ -1,9 +1,9 @@
-"""nnlab.cnn and nnlab.transfer: every layer's gradient by finite differences, data, training, transfer."""
+"""nnlab.engine.cnn and nnlab.engine.transfer: every layer's gradient by finite differences, data, training, transfer."""
 import numpy as np
 import pytest
 
-from nnlab import cnn as M
-from nnlab.cnn import numerical_gradient
+from nnlab.engine import cnn as M
+from nnlab.engine.cnn import numerical_gradient
 
 
 def _check_layer(layer, x, atol=1e-7):
@@ -147,7 +147,7 @@ def test_bad_input(call, name):
 
 # -- transfer learning -------------------------------------------------------------------------------
 def test_transfer_experiment():
-    from nnlab.transfer import STRATEGIES, transfer_experiment
+    from nnlab.engine.transfer import STRATEGIES, transfer_experiment
 
     r = transfer_experiment(per_class=3, pretrain_epochs=3, epochs=5)
     assert [run.strategy for run in r.runs] == list(STRATEGIES)
@@ -161,7 +161,7 @@ def test_transfer_experiment():
 
 
 def test_transfer_bad_input():
-    from nnlab.transfer import transfer_experiment
+    from nnlab.engine.transfer import transfer_experiment
 
     with pytest.raises(ValueError, match="^target_classes: expected"):
         transfer_experiment(source_classes=(0, 1), target_classes=(1, 2))

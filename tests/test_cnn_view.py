@@ -1,10 +1,10 @@
-"""nnlab.cnn_view: the pooling explorer (slides' 4×4 example) and the feature-map explorer."""
+"""nnlab.views.cnn_view: the pooling explorer (slides' 4×4 example) and the feature-map explorer."""
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnlab.cnn import CNN, load_digits
-from nnlab.cnn_view import FeatureMapExplorer, PoolingExplorer, factory
+from nnlab.engine.cnn import CNN, load_digits
+from nnlab.views.cnn_view import FeatureMapExplorer, PoolingExplorer, factory
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""nnlab.conv: the course's examples, brute-force references, finite differences, torch."""
+"""nnlab.engine.conv: the course's examples, brute-force references, finite differences, torch."""
 from fractions import Fraction
 
 import numpy as np
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlab import conv as C
-from nnlab.cnn import numerical_gradient
+from nnlab.engine import conv as C
+from nnlab.engine.cnn import numerical_gradient
 
 
 # -- independent references: plain loops over every output cell ------------------------------------

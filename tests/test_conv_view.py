@@ -1,10 +1,10 @@
-"""nnlab.conv_view: the explorer of notebook 06, driven by setting control values."""
+"""nnlab.views.conv_view: the explorer of notebook 06, driven by setting control values."""
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnlab import conv as C
-from nnlab.conv_view import ConvExplorer, factory, load_photo
+from nnlab.engine import conv as C
+from nnlab.views.conv_view import ConvExplorer, factory, load_photo
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlab.datasets2d import DATASETS, make_dataset, make_split, train_test_split
+from nnlab.engine.datasets2d import DATASETS, make_dataset, make_split, train_test_split
 
 
 @pytest.mark.parametrize("name", DATASETS)

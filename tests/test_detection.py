@@ -1,10 +1,10 @@
-"""nnlab.detection: anchors, anchor matching, RoI pooling, over-segmentation, selective search."""
+"""nnlab.engine.detection: anchors, anchor matching, RoI pooling, over-segmentation, selective search."""
 import math
 
 import numpy as np
 import pytest
 
-from nnlab import detection as D
+from nnlab.engine import detection as D
 
 
 # -- anchors ------------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_synthetic_scene_boxes_are_exact_and_apart():
     assert scene.image.shape == (64, 64, 3)
     assert 0 <= scene.image.min() and scene.image.max() <= 1
     assert len(scene.boxes) == 3
-    from nnlab.boxes import box_iou
+    from nnlab.engine.boxes import box_iou
     iou = box_iou(scene.boxes, scene.boxes)
     assert np.allclose(iou, np.eye(3))
 

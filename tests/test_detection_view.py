@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnlab import detection_view as V
+from nnlab.views import detection_view as V
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_nms_explorer():
         assert e.view.image.value != before
         e.controls["iou_threshold"].value = 0.0
         kept = e.state()["kept_indices"]
-        from nnlab.boxes import box_iou
+        from nnlab.engine.boxes import box_iou
         iou = box_iou(e.boxes[kept], e.boxes[kept])
         assert np.all(iou[~np.eye(len(kept), dtype=bool)] == 0)  # at 0: no two kept boxes overlap
         for _ in range(200):
@@ -104,7 +104,7 @@ def test_selective_search_explorer_weights_and_all_zero():
 
 
 def test_static_figures_describe_themselves():
-    from nnlab.yolo import read_labels
+    from nnlab.engine.yolo import read_labels
     from pathlib import Path
     a = V.anchors_figure()
     assert repr(a).startswith("[figure: 576 anchors (9 per location)")

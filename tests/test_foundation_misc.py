@@ -4,8 +4,9 @@ import json
 import numpy as np
 import pytest
 
-from nnlab import data, neuron
-from nnlab.exercises import Exercise, ExerciseSet
+from nnlab.core import data
+from nnlab.engine import neuron
+from nnlab.course.exercises import Exercise, ExerciseSet
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def test_exercise_numbers_are_validated(exset):
             exset.check(bad, 0.75)
 
 
-@pytest.mark.parametrize("module", ["nnlab.start", "nnlab.neuron", "nnlab.backprop"])
+@pytest.mark.parametrize("module", ["nnlab.views.start_view", "nnlab.engine.neuron", "nnlab.course.backprop"])
 def test_every_answer_key_is_accepted_and_has_a_solution(module):
     import importlib
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlab.datasets2d import make_split
-from nnlab.mlp import MLP, Trainer, best_line_accuracy_on_xor, exercises, train_mlp
+from nnlab.engine.datasets2d import make_split
+from nnlab.engine.mlp import MLP, Trainer, best_line_accuracy_on_xor, exercises, train_mlp
 
 SMOOTH = ("tanh", "sigmoid", "softplus", "elu", "linear")
 

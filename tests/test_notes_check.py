@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from nnlab import notes_check
+from nnlab.course import notes_check
 from nnlab.cli import main
 
-# Worked out by hand (see the docstring of nnlab.notes_check for the inputs):
+# Worked out by hand (see the docstring of nnlab.course.notes_check for the inputs):
 EXPECTED = {
     "z3 (a1)": "correct",                     # 0.035 + 0.72 = 0.755
     "x2 as printed in the a1 line": "erratum",  # 0.8 printed, 0.9 used

@@ -1,4 +1,4 @@
-"""nnlab.optim and nnlab.surfaces against torch.optim, hand-worked numbers and finite differences."""
+"""nnlab.engine.optim and nnlab.engine.surfaces against torch.optim, hand-worked numbers and finite differences."""
 import math
 import warnings
 
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlab import optim as O
-from nnlab import surfaces as S
+from nnlab.engine import optim as O
+from nnlab.engine import surfaces as S
 
 RNG = np.random.default_rng(42)
 A3 = RNG.normal(size=(3, 3))

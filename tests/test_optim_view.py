@@ -3,9 +3,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnlab import optim as O
-from nnlab import optim_view as V
-from nnlab import surfaces as S
+from nnlab.engine import optim as O
+from nnlab.views import optim_view as V
+from nnlab.engine import surfaces as S
 
 
 @pytest.fixture

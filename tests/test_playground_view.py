@@ -3,9 +3,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnlab.datasets2d import make_split
-from nnlab.mlp import train_mlp
-from nnlab.playground_view import (Playground, factory, network_layout, nice_ceiling,
+from nnlab.engine.datasets2d import make_split
+from nnlab.engine.mlp import train_mlp
+from nnlab.views.playground_view import (Playground, factory, network_layout, nice_ceiling,
                                    weight_widths)
 
 
@@ -181,7 +181,7 @@ def test_close_closes_widgets():
 
 
 def test_plot_datasets_is_a_static_figure_outside_pyplot():
-    from nnlab.playground_view import plot_datasets
+    from nnlab.views.playground_view import plot_datasets
 
     plt.close("all")
     f = plot_datasets(noise=0.2, seed=1)

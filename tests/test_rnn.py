@@ -1,4 +1,4 @@
-"""nnlab.rnn: cells against PyTorch (float64), BPTT against autograd and finite differences,
+"""nnlab.engine.rnn: cells against PyTorch (float64), BPTT against autograd and finite differences,
 parameter counts, gradient clipping, the symbolic forms, the tasks and the bad-input errors."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlab import rnn as R
-from nnlab import rnn_symbolic as S
+from nnlab.engine import rnn as R
+from nnlab.engine import rnn_symbolic as S
 from tests.conftest import torch_or_skip
 
 TORCH_CELLS = {"rnn": "RNNCell", "gru": "GRUCell", "lstm": "LSTMCell"}
@@ -330,7 +330,7 @@ def test_first_symbol_task():
 
 def test_sequence_model_learns_a_one_step_task():
     """Predict the current symbol (no memory needed): any cell learns it."""
-    from nnlab.optim import Adam
+    from nnlab.engine.optim import Adam
 
     rng = np.random.default_rng(0)
     sym = rng.integers(0, 3, (5, 64))

@@ -7,9 +7,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnlab import attention as A
-from nnlab import rnn as R
-from nnlab import rnn_view as RV
+from nnlab.engine import attention as A
+from nnlab.engine import rnn as R
+from nnlab.views import rnn_view as RV
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlab.network import Network, bias_name, weight_name
-from nnlab.symbolic import attach_formulas, exact_trace, loss_expression, symbol
+from nnlab.engine.network import Network, bias_name, weight_name
+from nnlab.engine.symbolic import attach_formulas, exact_trace, loss_expression, symbol
 
 
 @settings(max_examples=12, deadline=None)

@@ -5,10 +5,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnlab.backprop_view import BackpropExplorer, nice_top
-from nnlab.network import Network
-from nnlab.neuron_view import BoundaryExplorer, boundary_points
-from nnlab.start import NeuronDemo
+from nnlab.views.backprop_view import BackpropExplorer, nice_top
+from nnlab.engine.network import Network
+from nnlab.views.neuron_view import BoundaryExplorer, boundary_points
+from nnlab.views.start_view import NeuronDemo
 
 
 def sig(z):

@@ -1,10 +1,10 @@
-"""nnlab.yolo: the grid, what a cell predicts, and label files with line-numbered errors."""
+"""nnlab.engine.yolo: the grid, what a cell predicts, and label files with line-numbered errors."""
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from nnlab import yolo as Y
+from nnlab.engine import yolo as Y
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

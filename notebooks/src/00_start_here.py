@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.start:demo_explorer", "title": "Start here"}}
+# {"nnlab": {"main": "nnlab.views.start_view:demo_explorer", "title": "Start here"}}
 # %% [markdown]
 # # 00 · Start here
 #
@@ -15,7 +15,7 @@
 # every random generator, so that your numbers are the numbers printed here.
 # %%
 import nnlab
-from nnlab.start import environment_report
+from nnlab.views.start_view import environment_report
 
 SEED = 0
 print(environment_report())
@@ -24,7 +24,7 @@ print(environment_report())
 # The course follows two sets of notes (in `../shared/course-notes/` of the repository's
 # workspace). Each notebook says which part it follows.
 # %%
-from nnlab.start import course_map
+from nnlab.views.start_view import course_map
 
 course_map()
 # %% [markdown]
@@ -39,7 +39,7 @@ course_map()
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state, which nbval cannot compare
 # meaningfully; the next cell prints the numbers it shows.
-from nnlab.start import demo_explorer
+from nnlab.views.start_view import demo_explorer
 
 demo = demo_explorer()
 demo
@@ -57,7 +57,7 @@ print(demo.state())
 # helper says whether it is right and, if it is not, what the likely slip is. `solution(n)`
 # shows the worked answer.
 # %%
-from nnlab.start import exercises as ex
+from nnlab.views.start_view import exercises as ex
 
 print(ex.show(1))
 # %%

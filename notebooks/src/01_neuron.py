@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.neuron_view:main_explorer", "title": "The neuron"}}
+# {"nnlab": {"main": "nnlab.views.neuron_view:main_explorer", "title": "The neuron"}}
 # %% [markdown]
 # # 01 · The neuron
 #
@@ -13,7 +13,7 @@
 # %%
 import numpy as np
 
-from nnlab.start import environment_report
+from nnlab.views.start_view import environment_report
 
 SEED = 0
 rng = np.random.default_rng(SEED)
@@ -25,7 +25,7 @@ print(environment_report(seed=SEED))
 # squared errors small. There is a closed formula (least squares); gradient descent, which
 # neural networks use, finds the same line step by step.
 # %%
-from nnlab.neuron import fit_line, gd_line
+from nnlab.engine.neuron import fit_line, gd_line
 
 x = np.array([1, 2, 3, 4, 5.0])
 y = np.array([2.9, 5.1, 7.0, 9.2, 10.8])
@@ -35,7 +35,7 @@ print(f"least squares:    m = {m:.4f}, c = {c:.4f}")
 print(f"gradient descent: m = {m_gd:.4f}, c = {c_gd:.4f} (mean squared error {losses[0]:.2f} -> {losses[-1]:.4f})")
 assert abs(m - m_gd) < 1e-3 and abs(c - c_gd) < 1e-3  # the two routes agree
 # %%
-from nnlab.neuron_view import plot_line_fit
+from nnlab.views.neuron_view import plot_line_fit
 
 plot_line_fit(x, y, m, c, losses)
 # %% [markdown]
@@ -44,7 +44,7 @@ plot_line_fit(x, y, m, c, losses)
 # slip for m2·x2). Rename the slopes *weights* w and the intercept the *bias* b, and it is the
 # neuron's first step, z = Σ wi·xi + b.
 # %%
-from nnlab.neuron import neuron, weighted_sum_text
+from nnlab.engine.neuron import neuron, weighted_sum_text
 
 w = np.array([0.5, -1.0, 2.0])
 b = 0.2
@@ -60,7 +60,7 @@ assert np.allclose(z, X @ w + b) and np.allclose(y_lin, z)  # linear activation:
 # write the range as [0, 1]; the ends are never reached), and it has a slope everywhere,
 # which is what lets gradient descent learn (notebook 02).
 # %%
-from nnlab.neuron import activate
+from nnlab.engine.neuron import activate
 
 for zi in (-4.0, -1.0, 0.0, 0.5, 1.0, 4.0):
     print(f"z = {zi:5.1f}   step(z) = {activate('step', zi):.0f}   sigmoid(z) = {activate('sigmoid', zi):.4f}")
@@ -76,7 +76,7 @@ for zi in (-4.0, -1.0, 0.0, 0.5, 1.0, 4.0):
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints the
 # numbers it shows, which nbval compares.
-from nnlab.neuron_view import BoundaryExplorer
+from nnlab.views.neuron_view import BoundaryExplorer
 
 boundary = BoundaryExplorer(gate="AND", activation="step", w1=1.0, w2=1.0, b=-0.5)
 boundary
@@ -87,7 +87,7 @@ print(boundary.state())
 # %% [markdown]
 # A brute-force search over a grid of weights confirms what the explorer suggests:
 # %%
-from nnlab.neuron import separable_by_one_neuron
+from nnlab.engine.neuron import separable_by_one_neuron
 
 for gate in ("AND", "OR", "XOR"):
     print(f"{gate}: separable by one neuron: {separable_by_one_neuron(gate)}")
@@ -99,7 +99,7 @@ assert not separable_by_one_neuron("XOR")
 # `data/play_tennis.csv`, transcribed from the notes as written (the Temp value "G" is kept
 # as its own category; it may be a garbled letter).
 # %%
-from nnlab.neuron import play_tennis
+from nnlab.engine.neuron import play_tennis
 
 names, X_play, t_play, table = play_tennis()
 print(" | ".join(table.columns))
@@ -112,7 +112,7 @@ print(X_play.astype(int))
 # Train one sigmoid neuron on the four rows with the delta rule of notebook 02,
 # Δwi = η·δ·xi with δ = y(1 − y)(t − y):
 # %%
-from nnlab.neuron import train_neuron
+from nnlab.engine.neuron import train_neuron
 
 w_play, b_play, loss_play = train_neuron(X_play, t_play, lr=1.0, epochs=2000)
 _, y_play = neuron(X_play, w_play, b_play, "sigmoid")
@@ -129,7 +129,7 @@ assert np.all((y_play >= 0.5) == (t_play == 1))  # all four rows right
 # ## Exercises
 # Type your answer in place of `None` and run the cell. `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.neuron import exercises as ex
+from nnlab.engine.neuron import exercises as ex
 
 print(ex.show(1))
 # %%

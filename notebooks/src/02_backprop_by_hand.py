@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.backprop_view:main_explorer", "title": "Backprop by hand"}}
+# {"nnlab": {"main": "nnlab.views.backprop_view:main_explorer", "title": "Backprop by hand"}}
 # %% [markdown]
 # # 02 · Backpropagation by hand
 #
@@ -12,7 +12,7 @@
 # %%
 import numpy as np
 
-from nnlab.start import environment_report
+from nnlab.views.start_view import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))
@@ -28,7 +28,7 @@ print(environment_report(seed=SEED))
 # only works with x2 = 0.9 and w24 = 0.6. So: x = (0.35, 0.9), w13 = 0.1, w23 = 0.8, w14 = 0.4,
 # w24 = 0.6, w35 = 0.3, w45 = 0.9, target t = 0.5, learning rate η = 1, no biases.
 # %%
-from nnlab.notes_check import LR, TARGET, WEIGHTS, X, example_network
+from nnlab.course.notes_check import LR, TARGET, WEIGHTS, X, example_network
 
 net = example_network()
 print("layers:", net.layers, " neurons per layer:", net.numbers)
@@ -57,7 +57,7 @@ print("x =", X, " t =", TARGET, " η =", LR)
 # `attach_formulas` adds the general formula (built with sympy) and the formula with the
 # numbers put in.
 # %%
-from nnlab.symbolic import attach_formulas
+from nnlab.engine.symbolic import attach_formulas
 
 trace = attach_formulas(net.step(X, TARGET, LR))
 trace
@@ -71,7 +71,7 @@ print(trace.to_text())
 # With `exact_trace`, sympy keeps every number exact: 0.35 becomes 7/20 and y3 stays
 # 1/(1 + e^(−151/200)). The floats above agree with it to the last digit.
 # %%
-from nnlab.symbolic import exact_trace
+from nnlab.engine.symbolic import exact_trace
 
 exact = exact_trace(net, X, TARGET, LR)
 for key in ("z3", "y3", "z4", "e5"):
@@ -90,7 +90,7 @@ assert all(abs(a.value - b.value) < 1e-12 for a, b in zip(exact.records, trace.r
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the numbers it shows are
 # printed in the next cells, which nbval compares.
-from nnlab.backprop_view import BackpropExplorer
+from nnlab.views.backprop_view import BackpropExplorer
 
 explorer = BackpropExplorer()
 explorer
@@ -118,7 +118,7 @@ assert np.all(np.diff(losses) < 0)  # with η = 1 the loss falls at every iterat
 # gives it. **erratum**: neither; the likely cause is named only where the slip, worked out,
 # reproduces the notes' number.
 # %%
-from nnlab.notes_check import NotesCheck
+from nnlab.course.notes_check import NotesCheck
 
 check = NotesCheck()
 print(check.counts())
@@ -134,7 +134,7 @@ check
 # Backprop is only a fast way to compute ∂E/∂w. Here it is against a finite difference of
 # the loss (no calculus) and against sympy differentiating E written out in the weights.
 # %%
-from nnlab.backprop import gradient_check
+from nnlab.course.backprop import gradient_check
 
 grads = gradient_check()
 print(grads)
@@ -147,7 +147,7 @@ assert max(r.max_gap for r in grads) < 1e-8
 # `nnlab backprop --layers 2,2,2 --x 0.1,0.5 --target 0.9,0.1 --seed 7 --format markdown`
 # (weights not given are drawn from the seeded generator).
 # %%
-from nnlab.network import Network
+from nnlab.engine.network import Network
 
 big = Network.build([3, 4, 4, 2], activation="tanh,tanh,sigmoid", biases=True, seed=7)
 big_trace = big.step([0.5, -0.2, 0.1], [1.0, 0.0], 0.5)
@@ -158,7 +158,7 @@ print(f"E = {big_trace.loss:.6f} -> after one step {big_trace.loss_after:.6f}")
 # ## Exercises
 # Type your answer in place of `None` and run the cell. `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.backprop import exercises as ex
+from nnlab.course.backprop import exercises as ex
 
 print(ex.show(1))
 # %%

@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.activations_view:activation_explorer", "title": "Activation functions"}}
+# {"nnlab": {"main": "nnlab.views.activations_view:activation_explorer", "title": "Activation functions"}}
 # %% [markdown]
 # # 03 · Activation functions
 #
@@ -15,7 +15,7 @@
 import numpy as np
 import sympy as sp
 
-from nnlab.start import environment_report
+from nnlab.views.start_view import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))
@@ -35,7 +35,7 @@ print(environment_report(seed=SEED))
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state, which nbval cannot compare
 # meaningfully; the next cell prints the numbers it shows.
-from nnlab.activations_view import activation_explorer
+from nnlab.views.activations_view import activation_explorer
 
 explorer = activation_explorer()
 explorer
@@ -45,7 +45,7 @@ print(explorer.state())
 # Everything the explorer does can be done in code. The same numbers, for every activation at
 # x = −1 and x = 2 (α = 0.01 for Leaky ReLU, 0.25 for PReLU, 1 for ELU):
 # %%
-from nnlab import activations as A
+from nnlab.engine import activations as A
 
 for name, act in A.ACTIVATIONS.items():
     f = act.forward(np.array([-1.0, 2.0]))
@@ -105,7 +105,7 @@ assert c == 0 and exact == 0
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
-from nnlab.activations_view import depth_explorer
+from nnlab.views.activations_view import depth_explorer
 
 depth = depth_explorer()
 depth
@@ -150,7 +150,7 @@ assert alive["active"][-1] > 0.5 and alive["loss"][-1] < 0.1 * alive["loss"][0]
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
-from nnlab.activations_view import softmax_explorer
+from nnlab.views.activations_view import softmax_explorer
 
 soft = softmax_explorer()
 soft
@@ -184,7 +184,7 @@ with warnings.catch_warnings(), np.errstate(all="raise"):
 # ## Exercises
 # Type your answer in place of `None` and run the cell. `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.activations import exercises as ex
+from nnlab.engine.activations import exercises as ex
 
 print(ex.show(1))
 # %%

@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.optim_view:optimizer_explorer", "title": "Optimizers"}}
+# {"nnlab": {"main": "nnlab.views.optim_view:optimizer_explorer", "title": "Optimizers"}}
 # %% [markdown]
 # # 04 · Optimizers
 #
@@ -11,14 +11,14 @@
 # gradient is computed (SGD, mini-batches, NAG's look-ahead), how past steps are remembered
 # (momentum), and how the step is scaled for each weight (Adagrad, RMSprop, Adam and kin).
 #
-# `nnlab.optim` implements each rule twice: by default exactly as `torch.optim` documents it
+# `nnlab.engine.optim` implements each rule twice: by default exactly as `torch.optim` documents it
 # (same names, defaults and arithmetic: the tests check agreement with PyTorch to float64
 # rounding over hundreds of steps), and with `form="notes"` as the course notes write it.
 # Section 5 shows where the two differ.
 # %%
 import numpy as np
 
-from nnlab.start import environment_report
+from nnlab.views.start_view import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))
@@ -35,15 +35,15 @@ print(environment_report(seed=SEED))
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
-from nnlab.optim_view import learning_rate_explorer
+from nnlab.views.optim_view import learning_rate_explorer
 
 lesson = learning_rate_explorer()
 lesson
 # %%
 print(lesson.state())
 # %%
-from nnlab import optim as O
-from nnlab import surfaces as S
+from nnlab.engine import optim as O
+from nnlab.engine import surfaces as S
 
 bowl = S.surface("bowl", condition=10)
 print("stable range: η <", bowl.stable_lr())
@@ -65,7 +65,7 @@ assert O.stable_lr_limit(10) == 0.2
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
-from nnlab.optim_view import batch_explorer
+from nnlab.views.optim_view import batch_explorer
 
 batches = batch_explorer()
 batches
@@ -105,7 +105,7 @@ assert np.allclose(p_gd[-1], [w_ls, b_ls], atol=1e-3)  # full-batch GD reaches l
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
-from nnlab.optim_view import optimizer_explorer
+from nnlab.views.optim_view import optimizer_explorer
 
 race = optimizer_explorer()
 race
@@ -234,7 +234,7 @@ for slip in O.NOTES_SLIPS:
 # ## Exercises
 # Type your answer in place of `None` and run the cell. `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.optim import exercises as ex
+from nnlab.engine.optim import exercises as ex
 
 print(ex.show(1))
 # %%

@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.playground_view:factory", "title": "Playground"}}
+# {"nnlab": {"main": "nnlab.views.playground_view:factory", "title": "Playground"}}
 # %% [markdown]
 # # 05 · Playground: train a network and watch it learn
 #
@@ -12,16 +12,16 @@
 # the network answers over the whole plane. This notebook rebuilds that demo on the `nnlab`
 # engine, so that every number can also be followed in code:
 #
-# - `nnlab.datasets2d`: the four data sets (circle, XOR, Gaussian clusters, spiral);
-# - `nnlab.mlp`: the network (forward pass, backpropagation, a trainer) written out in numpy;
-# - `nnlab.optim` and `nnlab.activations`: the optimizers and activations of notebooks 03–04;
-# - `nnlab.playground_view`: the explorer with its widgets.
+# - `nnlab.engine.datasets2d`: the four data sets (circle, XOR, Gaussian clusters, spiral);
+# - `nnlab.engine.mlp`: the network (forward pass, backpropagation, a trainer) written out in numpy;
+# - `nnlab.engine.optim` and `nnlab.engine.activations`: the optimizers and activations of notebooks 03–04;
+# - `nnlab.views.playground_view`: the explorer with its widgets.
 # %% [markdown]
 # ## Setup
 # %%
 import numpy as np
 
-from nnlab.start import environment_report
+from nnlab.views.start_view import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))
@@ -33,11 +33,11 @@ print(environment_report(seed=SEED))
 # into a **training** part (the network learns from it) and a **test** part (it never sees
 # it: the test loss tells whether what it learnt carries over).
 # %%
-from nnlab.playground_view import plot_datasets
+from nnlab.views.playground_view import plot_datasets
 
 plot_datasets(noise=0.1, seed=SEED)
 # %%
-from nnlab.datasets2d import DATASETS, make_split
+from nnlab.engine.datasets2d import DATASETS, make_split
 
 for name in DATASETS:
     s = make_split(name, n=200, noise=0.1, train_fraction=0.5, seed=SEED)
@@ -66,7 +66,7 @@ print("same seed, same points:", np.array_equal(a.X_train, b.X_train))
 # squared error of notes 000 is there too (`loss="mse"`). Backpropagation gives dL/dW and
 # dL/db for every layer.
 # %%
-from nnlab.mlp import MLP
+from nnlab.engine.mlp import MLP
 
 split = make_split("xor", n=200, noise=0.0, train_fraction=0.5, seed=SEED)
 net = MLP(2, hidden=(8, 8), n_outputs=1, activation="tanh", loss="bce", seed=SEED)
@@ -128,7 +128,7 @@ assert worst < 1e-7  # backpropagation and finite differences agree
 # NBVAL_IGNORE_OUTPUT
 # Why: the widget's text form lists its model state, which nbval cannot compare
 # meaningfully; the next cell prints the numbers it shows.
-from nnlab.playground_view import Playground
+from nnlab.views.playground_view import Playground
 
 pg = Playground(dataset="circle", layers=2, units=4, activation="tanh", optimizer="sgd",
                 lr=0.03, batch_size=10, seed=SEED)
@@ -152,7 +152,7 @@ pg.picture()
 # The same network, data and seed, trained for 30 epochs with four learning rates (plain SGD,
 # batches of 10). The loss after 0, 10 and 30 epochs:
 # %%
-from nnlab.mlp import train_mlp
+from nnlab.engine.mlp import train_mlp
 
 circle = make_split("circle", n=200, noise=0.1, train_fraction=0.5, seed=SEED)
 runs = {}
@@ -210,7 +210,7 @@ assert flat.history["test_acc"][-1] <= 0.75  # one straight line cannot (3 corne
 # linear layers stacked are one linear map, and the boundary stays a line. The *step* function
 # has derivative 0, so no gradient flows back into the hidden layers.
 # %%
-from nnlab.playground_view import PLAYGROUND_ACTIVATIONS
+from nnlab.views.playground_view import PLAYGROUND_ACTIVATIONS
 
 final = {}
 for act in PLAYGROUND_ACTIVATIONS:
@@ -234,7 +234,7 @@ assert final["linear"]["test_acc"][-1] < 0.75
 # ## Exercises
 # Replace `None` with your answer and run the cell; `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.mlp import exercises as ex
+from nnlab.engine.mlp import exercises as ex
 
 print(ex.show(1))
 # %%

@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.conv_view:factory", "title": "Convolution"}}
+# {"nnlab": {"main": "nnlab.views.conv_view:factory", "title": "Convolution"}}
 # %% [markdown]
 # # 06 · Convolution: filters, padding and stride
 #
@@ -14,7 +14,7 @@
 # %% [markdown]
 # ## Setup
 # %%
-from nnlab.start import environment_report
+from nnlab.views.start_view import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))
@@ -27,7 +27,7 @@ print(environment_report(seed=SEED))
 # %%
 import numpy as np
 
-from nnlab.conv_view import load_photo
+from nnlab.views.conv_view import load_photo
 
 photo = load_photo()
 print("shape:", photo.shape)
@@ -45,7 +45,7 @@ print(np.array2string(photo[:4, :6], precision=2, floatmode="fixed"))
 #   framework use the plain **sum**; `form="notes"` gives the notes' average. The two differ only
 #   by the factor 1/4 (the same as using the kernel divided by 4).
 # %%
-from nnlab.conv import conv2d, output_cell
+from nnlab.engine.conv import conv2d, output_cell
 
 kernel = [[1, -1], [-1, 1]]
 cell = output_cell(np.ones((2, 2)), kernel, 0, 0)
@@ -87,7 +87,7 @@ assert conv2d(patch, kernel, form="notes")[0, 0] == -0.5
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state, which nbval cannot compare;
 # the next cell prints the numbers it shows.
-from nnlab.conv_view import ConvExplorer
+from nnlab.views.conv_view import ConvExplorer
 
 explorer = ConvExplorer(image=photo)
 explorer
@@ -112,7 +112,7 @@ assert abs(state["cell_value"] - by_hand) < 1e-4
 # ## Output size: ⌊(n + 2p − f)/s⌋ + 1
 # For an 8×8 image and a 3×3 kernel, the three paddings the notes name:
 # %%
-from nnlab.conv import output_size
+from nnlab.engine.conv import output_size
 
 for name, p in (("valid", 0), ("same", 1), ("full", 2)):
     shape = conv2d(np.ones((8, 8)), np.ones((3, 3)), padding=name).shape
@@ -132,7 +132,7 @@ assert np.allclose(strided, full_map[::3, ::3])
 # edge pattern, they are whatever training found useful. On a constant image every cell is the
 # sum of the filter's weights:
 # %%
-from nnlab.conv import filter_kernel
+from nnlab.engine.conv import filter_kernel
 
 slides = filter_kernel("slides' 3×3 filter")
 print(slides)
@@ -145,7 +145,7 @@ print(np.round(conv2d(np.ones((4, 4)), slides), 2))
 # (a slip). A dense layer of 1,000 units on them has about 3.5 billion weights; a convolution
 # layer with 64 filters of 3×3×3 has 1,792 parameters, whatever the image size.
 # %%
-from nnlab.architectures import fc_vs_conv
+from nnlab.engine.architectures import fc_vs_conv
 
 r = fc_vs_conv()
 print(f"inputs 1080·1080·3 = {r['inputs']:,} (the notes: {r['notes_inputs']:,})")
@@ -155,7 +155,7 @@ print(f"conv layer, 64 filters 3×3: {r['conv_params']:,} parameters")
 # ## Exercises
 # Replace `None` by your answer and run the cell; `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.conv import exercises as ex
+from nnlab.engine.conv import exercises as ex
 
 print(ex.show(1))
 ex.check(1, None)

@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.cnn_view:factory", "title": "Pooling and a small CNN"}}
+# {"nnlab": {"main": "nnlab.views.cnn_view:factory", "title": "Pooling and a small CNN"}}
 # %% [markdown]
 # # 07 · Pooling, a small CNN on handwritten digits, architectures, transfer learning
 #
@@ -12,7 +12,7 @@
 # %% [markdown]
 # ## Setup
 # %%
-from nnlab.start import environment_report
+from nnlab.views.start_view import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))
@@ -24,7 +24,7 @@ print(environment_report(seed=SEED))
 # %%
 import numpy as np
 
-from nnlab.conv import avg_pool2d, max_pool2d
+from nnlab.engine.conv import avg_pool2d, max_pool2d
 
 image = np.array([[100, 0, 0, 0], [500, 10, 100, 0], [0, 100, 250, 0], [0, 0, 0, 250]])
 print("max pooling:\n", max_pool2d(image, 2))
@@ -46,7 +46,7 @@ assert max_pool2d(image, 2).tolist() == [[500, 100], [100, 250]]   # the slides'
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state, which nbval cannot compare;
 # the next cell prints the numbers it shows.
-from nnlab.cnn_view import PoolingExplorer
+from nnlab.views.cnn_view import PoolingExplorer
 
 pooling = PoolingExplorer()
 pooling
@@ -62,7 +62,7 @@ assert pooling.state()["output"] == [[152.5, 25.0], [25.0, 125.0]]
 # of Handwritten Digits" set (Alpaydin & Kaynak 1998, CC BY 4.0; see `data/README.md`). We hold
 # out a quarter of every class for testing, chosen by a seeded generator.
 # %%
-from nnlab.cnn import CNN, load_digits, train_test_split
+from nnlab.engine.cnn import CNN, load_digits, train_test_split
 
 X, y = load_digits()
 split = train_test_split(y, test_fraction=0.25, seed=SEED)
@@ -79,13 +79,13 @@ for name, shape, n in model.summary():
 print("total parameters:", model.n_params())
 # %% [markdown]
 # ## Training, with a progress bar
-# Mini-batches of 32, Adam (`nnlab.optim`, torch's defaults except lr = 0.005), 20 epochs,
+# Mini-batches of 32, Adam (`nnlab.engine.optim`, torch's defaults except lr = 0.005), 20 epochs,
 # softmax cross-entropy. Every layer's backward pass is checked against finite differences in
 # `tests/test_cnn.py`. Seeded: the same run every time.
 # %%
 import time
 
-from nnlab.cnn import progress_bar
+from nnlab.engine.cnn import progress_bar
 
 EPOCHS = 20
 
@@ -115,7 +115,7 @@ assert test_accuracy >= 0.95
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
-from nnlab.cnn_view import FeatureMapExplorer
+from nnlab.views.cnn_view import FeatureMapExplorer
 
 maps = FeatureMapExplorer(model, X[split.test], y[split.test])
 maps
@@ -142,7 +142,7 @@ print(", ".join(f"{i}: {y[split.test][i]} → {model.predict(X[split.test][i:i +
 # (F6 and the output); counting C5 as dense, the modern reading has three dense layers
 # (120, 84, 10): 61,706 parameters.
 # %%
-from nnlab.architectures import alexnet, lenet5, published_comparison, vgg
+from nnlab.engine.architectures import alexnet, lenet5, published_comparison, vgg
 
 print(lenet5("paper"))
 print()
@@ -180,7 +180,7 @@ print(published_comparison())
 # the digits 0–4; the new task is the digits 5–9 with only **10 training images per class**. Four
 # ways are compared on 225 held-out images of 5–9.
 # %%
-from nnlab.transfer import transfer_experiment
+from nnlab.engine.transfer import transfer_experiment
 
 result = transfer_experiment(per_class=10, epochs=30, pretrain_epochs=8, seed=SEED)
 print(f"source task (0–4) test accuracy: {result.source_accuracy:.3f}")
@@ -205,7 +205,7 @@ print(result.table(with_time=True))
 # %% [markdown]
 # ## Exercises
 # %%
-from nnlab.cnn import exercises as ex
+from nnlab.engine.cnn import exercises as ex
 
 print(ex.show(1))
 ex.check(1, None)

@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.rnn_view:factory", "title": "RNN, LSTM and GRU"}}
+# {"nnlab": {"main": "nnlab.views.rnn_view:factory", "title": "RNN, LSTM and GRU"}}
 # %% [markdown]
 # # 08 · RNN, GRU and LSTM step by step — and the road to attention
 #
@@ -26,12 +26,12 @@
 import numpy as np
 import sympy as sp
 
-from nnlab import attention as A
-from nnlab import rnn as R
-from nnlab import rnn_symbolic as S
-from nnlab import rnn_view as RV
-from nnlab.optim import SGD, Adam
-from nnlab.start import environment_report
+from nnlab.engine import attention as A
+from nnlab.engine import rnn as R
+from nnlab.engine import rnn_symbolic as S
+from nnlab.views import rnn_view as RV
+from nnlab.engine.optim import SGD, Adam
+from nnlab.views.start_view import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))
@@ -149,7 +149,7 @@ print("h_4 by four single steps:", np.round(h_, 4))
 RV.show(RV.draw_architectures())
 # %% [markdown]
 # Each is trained below on small made-up data generated in code (seeded), with a
-# `SequenceModel` — a cell plus a linear read-out — and `nnlab.optim.Adam`.
+# `SequenceModel` — a cell plus a linear read-out — and `nnlab.engine.optim.Adam`.
 #
 # **Many-to-one**: “reviews” of 6 words from {great, good, plot, the, acting, bad, awful};
 # the label is positive when the words' scores (+2, +1, 0, 0, 0, −1, −2) sum above zero. The
@@ -197,7 +197,7 @@ print("\n".join(lines))
 # steps shrinks geometrically (**vanishes**); above 1 it can grow geometrically
 # (**explodes**, most easily with ReLU, which does not saturate).
 #
-# `nnlab.rnn.bptt` returns ∂L/∂h_t for **every** earlier t. The explorer plots its norm,
+# `nnlab.engine.rnn.bptt` returns ∂L/∂h_t for **every** earlier t. The explorer plots its norm,
 # relative to ‖∂L/∂h_T‖, for a loss that reads only the last hidden state, with W_hh = scale ×
 # an orthogonal matrix; the horizontal axis counts the steps back from the end (T − t), so
 # the left end of each curve is h_T and the right end h_0. Things to try:
@@ -445,7 +445,7 @@ print(f"{before}\n{bank.state()}")
 # ## Exercises
 # Type your answer in place of `None` and run the cell; `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.rnn import exercises as ex
+from nnlab.engine.rnn import exercises as ex
 
 print("\n".join(ex.show(n) for n in range(1, len(ex) + 1)))
 # %%

@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.detection_view:box_regression_explorer", "title": "Object detection"}}
+# {"nnlab": {"main": "nnlab.views.detection_view:box_regression_explorer", "title": "Object detection"}}
 # %% [markdown]
 # # 09 · Object detection
 #
@@ -18,7 +18,7 @@
 # %% [markdown]
 # ## Setup
 # %%
-from nnlab.start import environment_report
+from nnlab.views.start_view import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))
@@ -34,7 +34,7 @@ print(environment_report(seed=SEED))
 # %%
 import numpy as np
 
-from nnlab import boxes as B
+from nnlab.engine import boxes as B
 
 corners = np.array([[60.0, 90.0, 140.0, 150.0]])
 centre = B.xyxy_to_cxcywh(corners)
@@ -109,7 +109,7 @@ print(f"log10(90/80) = {math.log10(90 / 80):.4f}   ln(90/80) = {math.log(90 / 80
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state, which nbval cannot compare
 # meaningfully; the next cell prints the numbers it shows.
-from nnlab.detection_view import box_regression_explorer
+from nnlab.views.detection_view import box_regression_explorer
 
 reg = box_regression_explorer()
 reg
@@ -167,7 +167,7 @@ print("IoU([0,0,4,4], [2,2,6,6]) =", f"{B.iou([0, 0, 4, 4], [2, 2, 6, 6]):.4f}",
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints the
 # numbers it shows.
-from nnlab.detection_view import nms_explorer
+from nnlab.views.detection_view import nms_explorer
 
 nmsx = nms_explorer()
 nmsx
@@ -199,7 +199,7 @@ assert nmsx.state()["kept"] == nmsx.state()["boxes"]  # at 1.0 no IoU can exceed
 # *regions*. And their S lists colour, texture and size but the list above it also names
 # **fill**, the fourth term of Uijlings et al.
 # %%
-from nnlab import detection as D
+from nnlab.engine import detection as D
 
 scene = D.synthetic_scene(2, size=80, n_objects=4)
 ss = D.SelectiveSearch(scene.image, k=150.0, sigma=0.8, min_size=15)
@@ -222,7 +222,7 @@ for w in [(1, 1, 1, 1), (1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1)]:
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints the
 # numbers it shows.
-from nnlab.detection_view import selective_search_explorer
+from nnlab.views.detection_view import selective_search_explorer
 
 ssx = selective_search_explorer()
 ssx
@@ -246,7 +246,7 @@ assert ssx.state()["recall@0.5"] == 1.0
 # A worked example, small enough to check by eye: a 5 × 5 region pooled to 2 × 2. Each bin
 # spans 2.5 cells, so the bins are rows/columns 0–2 and 2–4 (row and column 2 are shared).
 # %%
-from nnlab.detection_view import roi_pool_figure
+from nnlab.views.detection_view import roi_pool_figure
 
 fmap = np.arange(25.0).reshape(5, 5)
 print(fmap)
@@ -275,7 +275,7 @@ for r in rois:
 # Below, a 128 × 128 scene with a stride of 16 (an 8 × 8 feature map) and scales 16, 32, 64
 # scaled down to the small image.
 # %%
-from nnlab.detection_view import anchors_figure
+from nnlab.views.detection_view import anchors_figure
 
 base = D.base_anchors()
 print("the 9 base anchors (w × h):", [f"{x2 - x1:.0f}×{y2 - y1:.0f}" for x1, y1, x2, y2 in base])
@@ -306,7 +306,7 @@ assert np.allclose(B.decode(grid[pos], m.targets[pos]), scene128.boxes[m.matched
 # are one set **per cell**, an output of S × S × (5B + C); in YOLOv3 (B = 3 per scale, at 13 × 13,
 # 26 × 26 and 52 × 52) every box has its own class scores, S × S × B·(5 + C).
 # %%
-from nnlab import yolo as Y
+from nnlab.engine import yolo as Y
 
 print("stride at 416 with S = 13:", Y.stride(416, 13))
 print("YOLOv1 output (S=7, B=2, C=20): ", Y.output_shape(7, 2, 20, "v1"))
@@ -322,7 +322,7 @@ print(f"centre at pixel (200, 100) → cell (row {row}, col {col}), offset insid
 # %%
 import os
 
-from nnlab.data import data_path
+from nnlab.core.data import data_path
 
 CLASSES = ["car", "person", "bicycle"]
 example = os.path.relpath(data_path("yolo_example.txt"))
@@ -334,7 +334,7 @@ for lab in labels:
     print(f"line {lab.line}: {CLASSES[lab.class_id]:8s} box ({x1:.1f}, {y1:.1f}, {x2:.1f}, {y2:.1f}) px "
           f"→ cell ({r}, {c})")
 # %%
-from nnlab.detection_view import yolo_grid_figure
+from nnlab.views.detection_view import yolo_grid_figure
 
 yolo_grid_figure(labels, S=13)
 # %% [markdown]
@@ -383,7 +383,7 @@ print(D.pipeline_table())
 # ## Exercises
 # Type your answer in place of `None` and run the cell; `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.detection import exercises as ex
+from nnlab.engine.detection import exercises as ex
 
 print(ex.show(1))
 # %%

@@ -1,0 +1,119 @@
+"""Notebook 02's topic module: the course example, the three-way gradient check, the exercises.
+
+`gradient_check(network, x, t)` computes ∂E/∂w for every weight three ways:
+1. central finite differences of the loss (no calculus at all),
+2. backprop: −Δw_ij/η = −δ_j·O_i from `Network.step`,
+3. sympy: `diff` of E written out in the weights, evaluated at the point.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .exercises import Exercise, ExerciseSet
+from ..engine.network import Network
+from .notes_check import LR, TARGET, WEIGHTS, X, example_network
+
+
+@dataclass
+class GradientRow:
+    weight: str
+    finite_difference: float
+    backprop: float
+    sympy: float
+
+    @property
+    def max_gap(self) -> float:
+        return max(abs(self.finite_difference - self.backprop), abs(self.sympy - self.backprop))
+
+
+class GradientCheck(list):
+    def __repr__(self) -> str:
+        head = f"{'weight':<7} {'finite diff.':>14} {'backprop':>14} {'sympy':>14} {'largest gap':>12}"
+        lines = [head]
+        for r in self:
+            lines.append(f"{r.weight:<7} {r.finite_difference:>14.8f} {r.backprop:>14.8f} "
+                         f"{r.sympy:>14.8f} {r.max_gap:>12.1e}")
+        return "\n".join(lines)
+
+
+def gradient_check(network: Network | None = None, x=X, t=TARGET, h: float = 1e-6) -> GradientCheck:
+    import sympy as sp
+
+    from ..engine.symbolic import loss_expression, symbol
+
+    net = network or example_network()
+    x, t, _ = net.check_inputs(x, t)
+    trace = net.step(x, t, 1.0)
+    E = loss_expression(net)
+    point = {symbol(f"x{i}"): float(v) for i, v in zip(net.input_numbers, x)}
+    point.update({symbol(f"t{j}"): float(v) for j, v in zip(net.output_numbers, t)})
+    point.update({symbol(k): v for k, v in net.weight_dict().items()})
+    point.update({symbol(k): v for k, v in net.bias_dict().items()})
+    rows = GradientCheck()
+    for name in net.weight_index():
+        li, a, b = net.resolve_weight(name)
+        plus, minus = net.copy(), net.copy()
+        plus.weights[li][a, b] += h
+        minus.weights[li][a, b] -= h
+        fd = (plus.loss(x, t) - minus.loss(x, t)) / (2 * h)
+        sym = float(sp.diff(E, symbol(name)).evalf(subs=point))
+        rows.append(GradientRow(name, fd, -trace["d" + name], sym))
+    return rows
+
+
+# -- exercises --------------------------------------------------------------------------------
+def _variant(t=0.6):
+    """The course network with another target: a fresh set of numbers to work by hand."""
+    return example_network().step(X, [t], LR)
+
+
+def _course():
+    return example_network().step(X, TARGET, LR)
+
+
+def _w24_solution() -> str:
+    tr = _course()
+    new = tr["w24'"]
+    return (f"Δw24 = η·δ4·x2 = 1·({tr['d4']:.6f})·0.9 = {tr['dw24']:.6f}; "
+            f"w24' = 0.6 + Δw24 = {new:.5f}")
+
+
+exercises = ExerciseSet("Backprop by hand", [
+    Exercise(
+        question="Same network, inputs and weights as the course example, but the target is "
+                 "t = 0.6. What is δ5 = y5(1 − y5)(t − y5)? (5 decimals)",
+        answer=lambda: _variant()["d5"],
+        solution=lambda: (f"y5 does not depend on t: y5 = {_variant()['y5']:.6f}. "
+                          f"δ5 = {_variant()['y5']:.4f}·(1 − {_variant()['y5']:.4f})·"
+                          f"(0.6 − {_variant()['y5']:.4f}) = {_variant()['d5']:.6f}"),
+        rel_tol=2e-3, abs_tol=2e-5,
+        mistakes=lambda: [(0.6 - _variant()["y5"], "that is the error t − y5; multiply it by the "
+                                                   "sigmoid's slope y5(1 − y5)."),
+                          (_variant()["y5"] * (1 - _variant()["y5"]),
+                           "that is only the slope y5(1 − y5); multiply by (t − y5).")],
+    ),
+    Exercise(
+        question="In the course example (t = 0.5, η = 1), what is Δw35 = η·δ5·y3? The notes' "
+                 "summary gives -0.0026: is that right? (4 decimals)",
+        answer=lambda: _course()["dw35"],
+        solution=lambda: (f"Δw35 = η·δ5·y3 = 1·({_course()['d5']:.5f})·{_course()['y3']:.4f} = "
+                          f"{_course()['dw35']:.5f}. The notes' -0.0026 is δ3 (-0.00265), "
+                          "copied into the wrong line."),
+        rel_tol=5e-3, abs_tol=5e-5,
+        mistakes=lambda: [(_course()["d3"], "that is δ3 — the slip in the notes' summary. Δw35 "
+                                            "uses δ5 (the neuron the weight goes into) and y3."),
+                          (_course()["dw45"], "that is Δw45 (it uses y4); Δw35 uses y3.")],
+    ),
+    Exercise(
+        question="In the course example, what is the new weight w24 after the first update? "
+                 "(4 decimals)",
+        answer=lambda: _course()["w24'"],
+        solution=lambda: _w24_solution(),
+        rel_tol=1e-4, abs_tol=5e-5,
+        mistakes=lambda: [(0.6 + _course()["d4"] * _course()["y4"],
+                           "Δw24 multiplies δ4 by the output of neuron 2 — the input x2 = 0.9 — "
+                           "not by y4."),
+                          (0.6 - _course()["dw24"], "the update adds Δw (Δw = −η ∂E/∂w already "
+                                                    "carries the minus sign).")],
+    ),
+])

@@ -1,0 +1,1 @@
+"""Layer 1: the math of every topic, numpy and sympy only. Imports nnlab.core only."""

@@ -1,0 +1,443 @@
+"""The activation functions of the course: value, derivative, symbolic form and the notes' facts.
+
+`ACTIVATIONS` maps a name to an `Activation` with `.name`, `.forward(x)`, `.derivative(x)`
+(elementwise numpy, derivative with respect to the input x), `.sympy_expr()` (built lazily:
+sympy is imported only when a formula is asked for) and `.facts` (range, use, pros and cons as
+the course notes list them, plus what the notes get wrong). `get(name, **params)` builds one
+with parameters, e.g. `get("leaky_relu", alpha=0.01)`. Softmax acts on a vector, not on each
+number alone: `softmax(x, axis=-1, temperature=1.0)`.
+
+Conventions follow PyTorch where it has the function (torch.sigmoid, tanh, relu, leaky_relu,
+elu, softplus, softmax), including the derivative at the kink: ReLU'(0) = 0, LeakyReLU'(0) = α,
+ELU'(0) = α. The hard sigmoid is the course's (Keras's) min(1, max(0, 0.2x + 0.5)); torch's
+hardsigmoid is a different one, x/6 + 1/2. torch's softplus returns x itself for x > 20 (its
+`threshold`); here log(1 + eˣ) is computed exactly there too (it differs from x by < 2e-9). The step function is 1 for x ≥ 0, else 0; its
+derivative is 0 everywhere it exists (nothing for gradient descent to follow).
+
+Every function is numerically stable: sigmoid, softplus, softmax and ELU give finite values
+without overflow warnings for inputs up to ±1e4 (and beyond).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..core.validate import fail, finite_array, finite_number, positive_int
+
+
+# ---- numerics -------------------------------------------------------------------------------
+def _arr(x) -> np.ndarray:
+    a = np.asarray(x, dtype=float)
+    if a.size and np.any(np.isnan(a)):
+        fail("x", "numbers (no nan)")
+    return a
+
+
+_LOW = -700.0  # exp(-700) ≈ 1e-304 is still a normal float: no underflow below it
+
+
+def _exp_neg(z):
+    """exp(z) for z ≤ 0 without overflow or underflow warnings (exactly 0 below -700)."""
+    z = np.minimum(z, 0.0)
+    return np.where(z < _LOW, 0.0, np.exp(np.maximum(z, _LOW)))
+
+
+def _sigmoid(x):
+    e = _exp_neg(-np.abs(x))  # e ≤ 1: never overflows
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_d(x):
+    e = _exp_neg(-np.abs(x))
+    return e / (1.0 + e) ** 2
+
+
+def _softplus(x):
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|)
+    return np.maximum(x, 0.0) + np.log1p(_exp_neg(-np.abs(x)))
+
+
+def _elu(x, alpha):
+    return np.where(x > 0, x, alpha * np.where(x < _LOW, -1.0, np.expm1(np.maximum(np.minimum(x, 0.0), _LOW))))
+
+
+def _elu_d(x, alpha):
+    return np.where(x > 0, 1.0, alpha * _exp_neg(x))
+
+
+@dataclass
+class Activation:
+    """One activation function: numbers, derivative, formula and facts."""
+
+    name: str
+    title: str
+    _f: object
+    _d: object
+    _sym: object  # callable (sympy module, x, params) -> expression
+    facts: dict
+    params: dict = field(default_factory=dict)
+
+    def forward(self, x):
+        """f(x), elementwise."""
+        return self._f(_arr(x), **self.params)
+
+    __call__ = forward
+
+    def derivative(self, x):
+        """f'(x), elementwise, with respect to the input x."""
+        return self._d(_arr(x), **self.params)
+
+    def forward_unchecked(self, x):
+        """f(x) for a float array already checked (the fast path inside layers)."""
+        return self._f(x, **self.params)
+
+    def derivative_unchecked(self, x):
+        return self._d(x, **self.params)
+
+    def sympy_expr(self, symbol=None):
+        """The function as a sympy expression in `symbol` (default x), parameters as numbers."""
+        import sympy as sp
+
+        x = symbol if symbol is not None else sp.Symbol("x", real=True)
+        prm = {k: sp.nsimplify(v) for k, v in self.params.items()}
+        return self._sym(sp, x, prm)
+
+    def sympy_derivative(self, symbol=None):
+        import sympy as sp
+
+        x = symbol if symbol is not None else sp.Symbol("x", real=True)
+        return sp.diff(self.sympy_expr(x), x)
+
+    def latex(self) -> str:
+        """LaTeX of f(x) with its parameters written symbolically (α), for display."""
+        return LATEX[self.name]
+
+    def derivative_latex(self) -> str:
+        """LaTeX of f'(x) (checked against sympy.diff in the tests)."""
+        return DERIVATIVE_LATEX[self.name]
+
+    def __repr__(self):
+        ps = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        return f"Activation({self.name!r}{', ' + ps if ps else ''})"
+
+
+LATEX = {
+    "step": r"f(x) = \begin{cases} 1 & x \ge 0 \\ 0 & x < 0 \end{cases}",
+    "sigmoid": r"\sigma(x) = \frac{1}{1 + e^{-x}}",
+    "tanh": r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
+    "relu": r"\mathrm{ReLU}(x) = \max(0, x)",
+    "leaky_relu": r"f(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}",
+    "prelu": r"f(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases},\ \alpha\ \text{learned}",
+    "elu": r"f(x) = \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
+    "hard_sigmoid": r"f(x) = \min(1, \max(0, 0.2x + 0.5))",
+    "softplus": r"f(x) = \log(1 + e^{x})",
+    "linear": r"f(x) = x",
+}
+
+DERIVATIVE_LATEX = {
+    "step": r"f'(x) = 0 \quad (x \ne 0;\ \text{undefined at } 0)",
+    "sigmoid": r"\sigma'(x) = \sigma(x)\,(1 - \sigma(x))",
+    "tanh": r"\tanh'(x) = 1 - \tanh^2(x)",
+    "relu": r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
+    "leaky_relu": r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
+    "prelu": r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases},\ "
+             r"\frac{\partial f}{\partial \alpha} = \begin{cases} 0 & x > 0 \\ x & x \le 0 \end{cases}",
+    "elu": r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}",
+    "hard_sigmoid": r"f'(x) = \begin{cases} 0.2 & -2.5 < x < 2.5 \\ 0 & \text{otherwise} \end{cases}",
+    "softplus": r"f'(x) = \frac{1}{1 + e^{-x}} = \sigma(x)",
+    "linear": r"f'(x) = 1",
+}
+
+
+def _facts(range_notes, range_true, use, pros, cons, slips=()):
+    return {"range_notes": range_notes, "range": range_true, "use": list(use),
+            "pros": list(pros), "cons": list(cons), "slips": list(slips)}
+
+
+FACTS = {
+    "step": _facts("(not given)", "{0, 1}", ["the first perceptrons (the notes list it first)"],
+                   [], ["derivative 0 everywhere (undefined at 0): gradient descent cannot learn "
+                        "through it (not in the notes)"]),
+    "sigmoid": _facts(
+        "(0 to 1); also boxed as [0, 1]", "(0, 1)",
+        ["binary classification", "output layer for binary classification (notes 001)",
+         "Rarely Used (notes 001, RNN table)"],
+        ["probability based values which are interpretable",
+         "Useful for probability-based tasks (notes 001, RNN table)"],
+        ["Vanishing Gradient", "Strong vanishing gradient issue (notes 001, RNN table)"],
+        ["the boxed '= [0, 1]' includes 0 and 1, which σ never reaches: the range is (0, 1)",
+         "the notes list 'Exploding Gradient' beside sigmoid, but σ'(x) ≤ 1/4: through sigmoid "
+         "alone a gradient only shrinks; exploding gradients come from large weights"]),
+    "tanh": _facts(
+        "[-1, 1]", "(-1, 1)",
+        ["Generally used in hidden layer", "RNNs (Classic) & LSTMs (notes 001, RNN table)"],
+        ["Zero centered output helps optimizer", "less likely to saturate",
+         "Keeps values balanced, better for sequential data (notes 001, RNN table)"],
+        ["Vanishing gradient",
+         "Slower training, vanishing gradients in deep networks (notes 001, RNN table)"],
+        ["tanh never reaches ±1: the range is the open interval (-1, 1)"]),
+    "relu": _facts(
+        "[0, ∞)", "[0, ∞)",
+        ["Default activation for hidden layers", "RNNs (Shallow or Deep) (notes 001, RNN table)"],
+        ["Computationally efficient", "Mitigates vanishing gradient",
+         "Faster training, helps mitigate vanishing gradients (notes 001, RNN table)"],
+        ["Dying ReLU Problem", "Not zero centered",
+         "Exploding gradients possible, no negative values (notes 001, RNN table)"]),
+    "leaky_relu": _facts(
+        "[0, ∞)", "(-∞, ∞)", ["hidden layers, against dying ReLU (use not written in the notes)"],
+        ["a small slope α for x ≤ 0 keeps a gradient (not written in the notes)"],
+        ["α is one more hyperparameter (not written in the notes)"],
+        ["the notes give Leaky ReLU's range as [0, ∞): wrong, αx < 0 for x < 0, so the range "
+         "is (-∞, ∞)"]),
+    "prelu": _facts(
+        "(not given)", "(-∞, ∞)", ["like Leaky ReLU, with α trained"],
+        ["α is learned: ∂f/∂α = x for x ≤ 0, 0 for x > 0"], []),
+    "elu": _facts(
+        "(not given)", "(-α, ∞)", ["hidden layers (not written in the notes)"],
+        ["smooth for x < 0, mean activation closer to zero (not written in the notes)"],
+        [],
+        ["the cons written under ELU ('outliers dominate', 'classes are mutually exclusive') "
+         "are softmax's cons: the softmax heading is lost in the transcription"]),
+    "hard_sigmoid": _facts(
+        "(0, 1)", "[0, 1]", ["faster approx. value"], ["computationally faster"],
+        ["less smooth than regular sigmoid"],
+        ["the hard sigmoid reaches 0 and 1 exactly (for x ≤ −2.5 and x ≥ 2.5): the range is "
+         "[0, 1], not (0, 1)",
+         "the worked value at x = −10 is garbled: '2 × 10 + 0.5 … max(0, −1.5) … min(1, 0.5) … 0'"
+         " — right is 0.2·(−10) + 0.5 = −1.5, max(0, −1.5) = 0, min(1, 0) = 0"]),
+    "softplus": _facts(
+        "(0, ∞)", "(0, ∞)", ["smooth approx of ReLU"], ["No dead neurons"], ["Slow"]),
+    "linear": _facts("(not given)", "(-∞, ∞)", ["output layer for regression (not in the notes)"],
+                     [], ["a stack of linear layers is one linear map (not in the notes)"]),
+}
+
+SOFTMAX_FACTS = _facts(
+    "(not given)", "(0, 1) each, summing to 1",
+    ["output layer for multi-class classification (e.g. the digit classes 0-9)"], [],
+    ["outliers dominate", "classes are mutually exclusive"],
+    ["the notes write these two cons under ELU; they belong to softmax"])
+
+
+def _step_sym(sp, x, p):
+    return sp.Piecewise((1, x >= 0), (0, True))
+
+
+def _relu_sym(sp, x, p):
+    return sp.Piecewise((x, x > 0), (0, True))
+
+
+def _leaky_sym(sp, x, p):
+    return sp.Piecewise((x, x > 0), (p["alpha"] * x, True))
+
+
+def _elu_sym(sp, x, p):
+    return sp.Piecewise((x, x > 0), (p["alpha"] * (sp.exp(x) - 1), True))
+
+
+def _hard_sym(sp, x, p):
+    return sp.Min(1, sp.Max(0, sp.Rational(1, 5) * x + sp.Rational(1, 2)))
+
+
+_SPECS = {
+    # name: (title, forward, derivative, sympy builder, default params)
+    "step": ("Step", lambda x: np.where(x >= 0, 1.0, 0.0), lambda x: np.zeros_like(x),
+             _step_sym, {}),
+    "sigmoid": ("Sigmoid", _sigmoid, _sigmoid_d, lambda sp, x, p: 1 / (1 + sp.exp(-x)), {}),
+    "tanh": ("Tanh", np.tanh, lambda x: 1.0 - np.tanh(x) ** 2, lambda sp, x, p: sp.tanh(x), {}),
+    "relu": ("ReLU", lambda x: np.maximum(x, 0.0), lambda x: np.where(x > 0, 1.0, 0.0),
+             _relu_sym, {}),
+    "leaky_relu": ("Leaky ReLU", lambda x, alpha: np.where(x > 0, x, alpha * x),
+                   lambda x, alpha: np.where(x > 0, 1.0, alpha), _leaky_sym, {"alpha": 0.01}),
+    "prelu": ("PReLU", lambda x, alpha: np.where(x > 0, x, alpha * x),
+              lambda x, alpha: np.where(x > 0, 1.0, alpha), _leaky_sym, {"alpha": 0.25}),
+    "elu": ("ELU", _elu, _elu_d, _elu_sym, {"alpha": 1.0}),
+    "hard_sigmoid": ("Hard sigmoid", lambda x: np.clip(0.2 * x + 0.5, 0.0, 1.0),
+                     lambda x: np.where((x > -2.5) & (x < 2.5), 0.2, 0.0), _hard_sym, {}),
+    "softplus": ("Softplus", _softplus, _sigmoid,
+                 lambda sp, x, p: sp.log(1 + sp.exp(x)), {}),
+    "linear": ("Linear", lambda x: x.copy(), lambda x: np.ones_like(x), lambda sp, x, p: x, {}),
+}
+
+NAMES = tuple(_SPECS)
+
+
+def get(name, **params) -> Activation:
+    """The activation `name` (see NAMES) with parameters (only `alpha` for leaky_relu, prelu, elu)."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(name, str) else name
+    if key not in _SPECS:
+        fail("name", "one of " + ", ".join(NAMES), name)
+    title, f, d, sym, defaults = _SPECS[key]
+    unknown = sorted(set(params) - set(defaults))
+    if unknown:
+        allowed = ", ".join(defaults) if defaults else "no parameters"
+        fail(unknown[0], f"a parameter of {key} ({allowed})", params[unknown[0]])
+    full = dict(defaults)
+    for k, v in params.items():
+        lo = 0.0
+        full[k] = finite_number(k, v, minimum=lo)
+    return Activation(key, title, f, d, sym, FACTS[key], full)
+
+
+ACTIVATIONS = {n: get(n) for n in NAMES}
+
+
+def prelu_alpha_gradient(x, upstream=None):
+    """∂PReLU/∂α summed over the elements: Σ upstream·x over x ≤ 0 (α is shared, as torch's PReLU)."""
+    x = finite_array("x", x)
+    up = np.ones_like(x) if upstream is None else finite_array("upstream", upstream)
+    if up.shape != x.shape:
+        fail("upstream", f"an array of shape {x.shape} like x", f"shape {up.shape}")
+    return float(np.sum(np.where(x > 0, 0.0, x) * up))
+
+
+# ---- softmax --------------------------------------------------------------------------------
+def softmax(x, axis=-1, temperature=1.0):
+    """softmax(x / T) along `axis` (stable: the max is subtracted first)."""
+    x = finite_array("x", x)
+    if x.ndim == 0:
+        fail("x", "an array with at least one axis (softmax acts on a vector)", x)
+    T = finite_number("temperature", temperature, minimum=0.0, strict_min=True)
+    if not isinstance(axis, (int, np.integer)) or not -x.ndim <= axis < x.ndim:
+        fail("axis", f"an axis of x, from {-x.ndim} to {x.ndim - 1}", axis)
+    z = x / T
+    z = z - np.max(z, axis=axis, keepdims=True)
+    e = _exp_neg(z)
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def softmax_jacobian(x, temperature=1.0):
+    """∂softmax_i/∂x_j = s_i(δ_ij − s_j)/T for a vector x."""
+    s = softmax(finite_array("x", x, ndim=1), temperature=temperature)
+    return (np.diag(s) - np.outer(s, s)) / float(temperature)
+
+
+# ---- lessons --------------------------------------------------------------------------------
+def gradient_through_depth(name, depth, x=0.5, w=1.0, **params):
+    """The product of w·f'(z_k) through `depth` layers z_k = w·a_{k−1}, a_k = f(z_k), a_0 = x.
+
+    Returns the running products after 1..depth layers: the factor by which a gradient is
+    multiplied on its way back through the layers (the chain rule). With w = 1: sigmoid
+    multiplies by at most 1/4 per layer, tanh by at most 1, ReLU by exactly 1 while active.
+    """
+    act = get(name, **params)
+    depth = positive_int("depth", depth, minimum=1, maximum=1000)
+    a = finite_number("x", x)
+    w = finite_number("w", w)
+    out = np.empty(depth)
+    prod = 1.0
+    for k in range(depth):
+        z = w * a
+        prod *= w * float(act.derivative(z))
+        a = float(act.forward(z))
+        out[k] = prod
+    return out
+
+
+def hard_sigmoid_steps(x):
+    """The course's worked hard-sigmoid value, step by step: (0.2x + 0.5, max(0, ·), min(1, ·))."""
+    x = finite_number("x", x)
+    a = 0.2 * x + 0.5
+    b = max(0.0, a)
+    return a, b, min(1.0, b)
+
+
+def dead_relu_fraction(w, b, x):
+    """Fraction of inputs x (1-D) for which the ReLU unit w·x + b is inactive (gradient 0)."""
+    w = finite_number("w", w)
+    b = finite_number("b", b)
+    x = finite_array("x", x, ndim=1)
+    if x.size == 0:
+        fail("x", "at least one input")
+    return float(np.mean(w * x + b <= 0))
+
+
+def dying_relu_run(lr=0.5, steps=20, w=1.0, b=0.5, seed=0, n=50):
+    """One ReLU unit a = ReLU(w·x + b) fitted to y = 2x + 1 on x ~ U(−1, 1) by gradient descent
+    on the mean squared error. A too large step throws b so negative that w·x + b ≤ 0 for every
+    x: from then on every gradient is exactly 0 and the unit never recovers (a "dead" ReLU).
+
+    Returns a dict of lists per step: w, b, loss, active (fraction of x with w·x + b > 0), and
+    the gradients (dw, db)."""
+    lr = finite_number("lr", lr, minimum=0.0, strict_min=True)
+    steps = positive_int("steps", steps, minimum=1, maximum=10000)
+    w = finite_number("w", w)
+    b = finite_number("b", b)
+    rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
+    x = rng.uniform(-1.0, 1.0, positive_int("n", n, minimum=1))
+    y = 2.0 * x + 1.0
+    hist = {k: [] for k in ("w", "b", "loss", "active", "dw", "db")}
+    for _ in range(steps + 1):
+        z = w * x + b
+        on = z > 0
+        r = np.where(on, z, 0.0) - y
+        dw, db = float(np.mean(2 * r * on * x)), float(np.mean(2 * r * on))
+        for k, v in (("w", w), ("b", b), ("loss", float(np.mean(r * r))),
+                     ("active", float(np.mean(on))), ("dw", dw), ("db", db)):
+            hist[k].append(v)
+        w, b = w - lr * dw, b - lr * db
+    return hist
+
+
+__all__ = ["dying_relu_run", "DERIVATIVE_LATEX", "ACTIVATIONS", "NAMES", "Activation", "get", "softmax", "softmax_jacobian",
+           "prelu_alpha_gradient", "gradient_through_depth", "hard_sigmoid_steps",
+           "dead_relu_fraction", "FACTS", "SOFTMAX_FACTS", "LATEX"]
+
+
+# ---- exercises ------------------------------------------------------------------------------
+def _exercises():
+    from ..course.exercises import Exercise, ExerciseSet
+
+    hs = lambda: float(ACTIVATIONS["hard_sigmoid"].forward(-10.0))  # noqa: E731
+    sig = ACTIVATIONS["sigmoid"]
+    sm = lambda T=1.0: float(softmax(np.array([2.0, 1.0, 0.0]), temperature=T)[0])  # noqa: E731
+    leaky = get("leaky_relu", alpha=0.01)
+    return ExerciseSet("Activation functions", [
+        Exercise(
+            question="The course's hard sigmoid is min(1, max(0, 0.2x + 0.5)). What is its value "
+                     "at x = -10? (the notes' worked example is garbled)",
+            answer=hs,
+            solution=lambda: ("0.2·(−10) + 0.5 = −1.5;  max(0, −1.5) = 0;  min(1, 0) = "
+                              f"{hs():g}. The notes write '2 × 10 + 0.5' and 'min(1, 0.5)': "
+                              "both are transcription slips."),
+            mistakes=lambda: [(0.5, "that is min(1, 0.5), the notes' slip: after max(0, −1.5) = 0 "
+                                    "comes min(1, 0) = 0."),
+                              (-1.5, "−1.5 is 0.2x + 0.5 before clipping: apply max(0, ·) and "
+                                     "min(1, ·)."),
+                              (1.0, "0.2·(−10) is −2, not +2: the input is negative.")]),
+        Exercise(
+            question="What is the derivative of the sigmoid at x = 0, σ'(0)?",
+            answer=lambda: float(sig.derivative(0.0)),
+            solution=lambda: "σ'(x) = σ(x)(1 − σ(x)); σ(0) = 0.5, so σ'(0) = 0.5·0.5 = 0.25, "
+                             "the largest value σ' ever takes.",
+            mistakes=lambda: [(0.5, "0.5 is σ(0), the value; the derivative is σ(0)(1 − σ(0)).")]),
+        Exercise(
+            question="A gradient passes back through 10 sigmoid layers, each multiplying it by "
+                     "σ'(z) at most. What is the largest factor it can be multiplied by in total?",
+            answer=lambda: float(sig.derivative(0.0)) ** 10,
+            abs_tol=1e-12,
+            solution=lambda: f"σ'(z) ≤ 1/4, so the product is at most (1/4)^10 = "
+                             f"{0.25 ** 10:.4g}: the vanishing gradient.",
+            mistakes=lambda: [(2.5, "factors multiply along the chain rule; they do not add."),
+                              (0.5 ** 10, "σ' is at most 1/4 (at z = 0), not 1/2.")]),
+        Exercise(
+            question="Scores (2, 1, 0) go through a softmax (T = 1). What probability does the "
+                     "first class get? (4 decimals)",
+            answer=sm,
+            solution=lambda: (f"e² / (e² + e¹ + e⁰) = 7.389 / (7.389 + 2.718 + 1) = {sm():.4f}"),
+            mistakes=lambda: [(2 / 3, "that is 2/(2 + 1 + 0): softmax exponentiates the scores "
+                                      "first."),
+                              (1 / 3, "that is the uniform answer, the limit of a very high "
+                                      "temperature.")]),
+        Exercise(
+            question="Leaky ReLU with α = 0.01: what is its derivative at x = −3?",
+            answer=lambda: float(leaky.derivative(-3.0)),
+            abs_tol=1e-6,
+            solution=lambda: "For x ≤ 0 the Leaky ReLU is αx, so its slope is α = 0.01 "
+                             "(not 0: that is what keeps the unit alive).",
+            mistakes=lambda: [(0.0, "that is ReLU's derivative; Leaky ReLU keeps slope α."),
+                              (-0.03, "−0.03 is the value αx; the derivative is α.")]),
+    ])
+
+
+exercises = _exercises()

@@ -1,0 +1,338 @@
+"""The numeric backprop engine: fully-connected networks, numbered the way the course numbers them.
+
+Numbering (course notes, "How to train a neural Network"): neurons are numbered 1, 2, ...
+across the layers, inputs first. In a 2-2-1 network the inputs are 1 and 2, the hidden
+neurons 3 and 4 and the output neuron 5. `w_ij` is the weight from neuron i to neuron j
+(`w13`, `w45`; with a neuron number above 9 the name takes an underscore, `w3_10`), and
+`b_j` is the bias of neuron j.
+
+One training step, for the loss E = 1/2 * sum_j (t_j - y_j)^2 that the notes' delta assumes:
+
+    z_j = sum_i w_ij O_i + b_j          O_i is x_i for an input, y_i for a neuron
+    y_j = f(z_j)
+    delta_j = f'(z_j) (t_j - y_j)               j an output neuron
+    delta_j = f'(z_j) sum_k delta_k w_jk        j a hidden neuron
+    dw_ij = eta * delta_j * O_i,   w_ij <- w_ij + dw_ij      (dw = -eta * dE/dw_ij)
+    db_j  = eta * delta_j,         b_j  <- b_j  + db_j
+
+For the sigmoid, f'(z) = y (1 - y): the notes' O_j (1 - O_j). All deltas use the weights
+*before* the update, and all weights are updated together, as in the notes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..core import validate as V
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+
+
+def activate(name: str, z: np.ndarray) -> np.ndarray:
+    if name == "sigmoid":
+        # 1/(1 + e^-z) written through tanh: the same number, and exp never overflows
+        return 0.5 + 0.5 * np.tanh(0.5 * z)
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "relu":
+        return np.maximum(z, 0.0)
+    return np.array(z, dtype=float)
+
+
+# the same functions as activate/derivative, as a table for the training loop
+_FORWARD = {"sigmoid": lambda z: 0.5 + 0.5 * np.tanh(0.5 * z), "tanh": np.tanh,
+            "relu": lambda z: np.maximum(z, 0.0), "linear": lambda z: z}
+_SLOPE = {"sigmoid": lambda z, y: y * (1.0 - y), "tanh": lambda z, y: 1.0 - y * y,
+          "relu": lambda z, y: (z > 0) * 1.0, "linear": lambda z, y: np.ones_like(y)}
+
+
+def derivative(name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """f'(z), written through the output y where the notes do (sigmoid: y(1-y))."""
+    if name == "sigmoid":
+        return y * (1.0 - y)
+    if name == "tanh":
+        return 1.0 - y * y
+    if name == "relu":
+        return (z > 0).astype(float)  # PyTorch's convention: relu'(0) = 0
+    return np.ones_like(z, dtype=float)
+
+
+def weight_name(i: int, j: int) -> str:
+    return f"w{i}{j}" if i < 10 and j < 10 else f"w{i}_{j}"
+
+
+def bias_name(j: int) -> str:
+    return f"b{j}"
+
+
+def parse_layers(spec) -> tuple[int, ...]:
+    """'2,2,1' or [2, 2, 1] -> (2, 2, 1); at least an input and an output layer."""
+    if isinstance(spec, str):
+        parts = [p.strip() for p in spec.split(",")]
+        if len(parts) < 2 or not all(re.fullmatch(r"\d+", p) for p in parts):
+            V.fail("layers", "comma-separated layer sizes such as 2,2,1 (at least two whole numbers)",
+                   spec)
+        spec = [int(p) for p in parts]
+    try:
+        sizes = tuple(spec)
+    except TypeError:
+        V.fail("layers", "a list of layer sizes such as [2, 2, 1]", spec)
+    if len(sizes) < 2:
+        V.fail("layers", "at least two layer sizes (inputs and outputs), such as 2,2,1", spec)
+    out = []
+    for s in sizes:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1 or s > 64:
+            V.fail("layers", "layer sizes that are whole numbers from 1 to 64", spec)
+        out.append(int(s))
+    return tuple(out)
+
+
+def draw_value(rng: np.random.Generator) -> float:
+    """A random weight the way the notes write them: one decimal, in [-0.9, 0.9], never 0."""
+    k = int(rng.integers(1, 10)) * (1 if rng.random() < 0.5 else -1)
+    return k / 10
+
+
+@dataclass
+class Network:
+    """A fully-connected network. Build it with `Network.build(...)`."""
+
+    layers: tuple[int, ...]
+    activations: tuple[str, ...]
+    weights: list[np.ndarray]                 # weights[l][a, b]: layer l neuron a -> layer l+1 neuron b
+    biases: list[np.ndarray] | None = None    # biases[l][b] for layer l+1, or None: no biases
+    freeze_biases: bool = False
+    numbers: list[list[int]] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.numbers, n = [], 1
+        for size in self.layers:
+            self.numbers.append(list(range(n, n + size)))
+            n += size
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def build(cls, layers, activation="sigmoid", weights=None, biases=None,
+              freeze_biases=False, seed=0) -> "Network":
+        """layers: '2,2,1' or a list. activation: a name, or one per non-input layer.
+        weights: {'w13': 0.1, ...}; the missing ones are drawn from a generator seeded by `seed`.
+        biases: None or False (no biases), True (all drawn), or {'b3': 0.35, ...} (rest drawn)."""
+        layers = parse_layers(layers)
+        acts = parse_activations(activation, len(layers) - 1)
+        seed = V.positive_int("seed", seed, minimum=0)
+        rng = np.random.default_rng(seed)
+        proto = cls(layers, acts, [np.zeros((a, b)) for a, b in zip(layers, layers[1:])])
+        given_w = dict(weights or {})
+        given_b = {} if biases in (None, False, True) else dict(biases)
+        names = proto.weight_index()
+        for key in given_w:
+            if proto.resolve_weight(key) is None:
+                V.fail("weights", f"weight names of this {proto.shape_text()} network "
+                                  f"({', '.join(names)})", key)
+        Ws = []
+        for li, (a, b) in enumerate(zip(layers, layers[1:])):
+            W = np.empty((a, b))
+            for bi in range(b):          # draw in the order of the names: w13, w23, w14, ...
+                for ai in range(a):
+                    W[ai, bi] = draw_value(rng)
+            Ws.append(W)
+        for key, val in given_w.items():
+            li, ai, bi = proto.resolve_weight(key)
+            Ws[li][ai, bi] = V.finite_number(f"weights[{key}]", val)
+        Bs = None
+        if biases not in (None, False):
+            Bs = [np.array([draw_value(rng) for _ in range(b)]) for b in layers[1:]]
+            for key, val in given_b.items():
+                pos = proto.resolve_bias(key)
+                if pos is None:
+                    V.fail("biases", f"bias names of this {proto.shape_text()} network "
+                                     f"({', '.join(proto.bias_names())})", key)
+                Bs[pos[0]][pos[1]] = V.finite_number(f"biases[{key}]", val)
+        return cls(layers, acts, Ws, Bs, bool(freeze_biases))
+
+    # -- names ----------------------------------------------------------------------------
+    def shape_text(self) -> str:
+        return "-".join(map(str, self.layers))
+
+    def weight_index(self) -> list[str]:
+        """Weight names in the trace's order: by target neuron, then by source neuron."""
+        out = []
+        for li in range(len(self.layers) - 1):
+            for j in self.numbers[li + 1]:
+                for i in self.numbers[li]:
+                    out.append(weight_name(i, j))
+        return out
+
+    def bias_names(self) -> list[str]:
+        return [bias_name(j) for nums in self.numbers[1:] for j in nums]
+
+    def resolve_weight(self, key: str):
+        """'w13' or 'w1_3' -> (layer, source index, target index), or None."""
+        m = re.fullmatch(r"w(\d+)_(\d+)", str(key).strip()) or \
+            re.fullmatch(r"w(\d)(\d)", str(key).strip())
+        if not m:
+            return None
+        i, j = int(m.group(1)), int(m.group(2))
+        for li in range(len(self.layers) - 1):
+            if i in self.numbers[li] and j in self.numbers[li + 1]:
+                return li, self.numbers[li].index(i), self.numbers[li + 1].index(j)
+        return None
+
+    def resolve_bias(self, key: str):
+        m = re.fullmatch(r"b(\d+)", str(key).strip())
+        if not m:
+            return None
+        j = int(m.group(1))
+        for li in range(1, len(self.layers)):
+            if j in self.numbers[li]:
+                return li - 1, self.numbers[li].index(j)
+        return None
+
+    def weight(self, key: str) -> float:
+        pos = self.resolve_weight(key)
+        if pos is None:
+            V.fail("weight", f"a weight name of this {self.shape_text()} network", key)
+        return float(self.weights[pos[0]][pos[1], pos[2]])
+
+    def weight_dict(self) -> dict[str, float]:
+        return {k: self.weight(k) for k in self.weight_index()}
+
+    def bias_dict(self) -> dict[str, float]:
+        if self.biases is None:
+            return {}
+        return {bias_name(j): float(self.biases[li][bi])
+                for li, nums in enumerate(self.numbers[1:]) for bi, j in enumerate(nums)}
+
+    @property
+    def input_numbers(self) -> list[int]:
+        return self.numbers[0]
+
+    @property
+    def output_numbers(self) -> list[int]:
+        return self.numbers[-1]
+
+    def copy(self) -> "Network":
+        return Network(self.layers, self.activations, [w.copy() for w in self.weights],
+                       None if self.biases is None else [b.copy() for b in self.biases],
+                       self.freeze_biases)
+
+    # -- computing ------------------------------------------------------------------------
+    def check_inputs(self, x, t=None, lr=None):
+        x = V.finite_array("x", x, shape=(self.layers[0],))
+        if t is not None:
+            t = V.finite_array("target", t, shape=(self.layers[-1],))
+        if lr is not None:
+            lr = V.finite_number("lr", lr, minimum=0)
+        return x, t, lr
+
+    def forward(self, x):
+        """Net inputs z and outputs y of every non-input layer (lists of arrays)."""
+        x, _, _ = self.check_inputs(x)
+        zs, ys = [], []
+        a = x
+        for li, W in enumerate(self.weights):
+            z = a @ W
+            if self.biases is not None:
+                z = z + self.biases[li]
+            a = activate(self.activations[li], z)
+            zs.append(z)
+            ys.append(a)
+        return zs, ys
+
+    def deltas(self, zs, ys, t):
+        """delta of every non-input layer, from the output back (weights before the update)."""
+        L = len(self.weights)
+        ds = [None] * L
+        ds[-1] = derivative(self.activations[-1], zs[-1], ys[-1]) * (t - ys[-1])
+        for li in range(L - 2, -1, -1):
+            ds[li] = derivative(self.activations[li], zs[li], ys[li]) * (self.weights[li + 1] @ ds[li + 1])
+        return ds
+
+    def step(self, x, t, lr):
+        """One backprop step; returns a Trace (the network itself is not changed)."""
+        from .trace import build_trace
+
+        x, t, lr = self.check_inputs(x, t, lr)
+        zs, ys = self.forward(x)
+        ds = self.deltas(zs, ys, t)
+        outs = [x] + ys[:-1]
+        dWs = [lr * np.outer(o, d) for o, d in zip(outs, ds)]
+        dBs = None
+        if self.biases is not None:
+            dBs = [np.zeros_like(d) if self.freeze_biases else lr * d for d in ds]
+        new = self.copy()
+        for li, dW in enumerate(dWs):
+            new.weights[li] += dW
+            if dBs is not None:
+                new.biases[li] += dBs[li]
+        _, ys_after = new.forward(x)
+        loss_after = 0.5 * float(np.sum((t - ys_after[-1]) ** 2))
+        return build_trace(self, new, x, t, lr, zs, ys, ds, dWs, dBs, loss_after)
+
+    def apply(self, trace) -> "Network":
+        """The network after the update that `trace` computed."""
+        return trace.network_after.copy()
+
+    def loss(self, x, t) -> float:
+        x, t, _ = self.check_inputs(x, t)
+        _, ys = self.forward(x)
+        return 0.5 * float(np.sum((t - ys[-1]) ** 2))
+
+    def train(self, x, t, lr, iterations):
+        """Run `iterations` steps on one example, fast (no trace objects, no sympy).
+
+        Returns (network after the last update, outputs, losses): outputs[k] and losses[k]
+        are the forward pass *before* the (k+1)-th update, as in the notes' "2nd iteration"."""
+        x, t, lr = self.check_inputs(x, t, lr)
+        iterations = V.positive_int("iterations", iterations, minimum=1, maximum=10_000_000)
+        net = self.copy()
+        Ws, Bs, acts = net.weights, net.biases, net.activations
+        L = len(Ws)
+        outputs = np.empty((iterations, self.layers[-1]))
+        train_b = Bs is not None and not net.freeze_biases
+        fs = [_FORWARD[name] for name in acts]      # looked up once, not at every step
+        slopes = [_SLOPE[name] for name in acts]
+        outer = np.multiply.outer
+        for k in range(iterations):
+            a, zs, ys = x, [], [x]
+            for li in range(L):
+                z = a @ Ws[li]
+                if Bs is not None:
+                    z += Bs[li]
+                a = fs[li](z)
+                zs.append(z)
+                ys.append(a)
+            outputs[k] = a
+            d = slopes[-1](zs[-1], a) * (t - a)
+            for li in range(L - 1, -1, -1):
+                prev = ys[li]
+                if li:  # the δ of the layer below, with this layer's weights before the update
+                    d_prev = slopes[li - 1](zs[li - 1], prev) * (Ws[li] @ d)
+                Ws[li] += outer(lr * prev, d)
+                if train_b:
+                    Bs[li] += lr * d
+                if li:
+                    d = d_prev
+        errors = t - outputs
+        losses = 0.5 * np.einsum("ij,ij->i", errors, errors)
+        return net, outputs, losses
+
+
+def parse_activations(activation, n_layers: int) -> tuple[str, ...]:
+    if isinstance(activation, str):
+        parts = [p.strip() for p in activation.split(",")]
+    else:
+        try:
+            parts = list(activation)
+        except TypeError:
+            V.fail("activation", "a name or a list of names", activation)
+    allowed = ", ".join(ACTIVATIONS)
+    parts = [V.choice("activation", p, ACTIVATIONS) for p in parts]
+    if len(parts) == 1:
+        parts = parts * n_layers
+    if len(parts) != n_layers:
+        V.fail("activation", f"one name ({allowed}) or one per non-input layer ({n_layers})",
+               activation)
+    return tuple(parts)

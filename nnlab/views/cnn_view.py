@@ -1,0 +1,221 @@
+"""Notebook 07: pooling on the slides' 4×4 example, and what a trained digit CNN has learned."""
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from ..engine.conv import avg_pool2d, max_pool2d
+from .ui import Explorer, FigureView, new_figure
+
+SLIDES_IMAGE = np.array([[100, 0, 0, 0], [500, 10, 100, 0], [0, 100, 250, 0], [0, 0, 0, 250]],
+                        dtype=float)
+
+
+def _fmt(v):
+    return f"{v:g}" if float(v).is_integer() else f"{v:.1f}"
+
+
+def _table(m, marked, caption):
+    """An HTML table of numbers (the figure has none: text dominates a redraw's time)."""
+    cells = "".join(
+        "<tr>" + "".join(
+            f"<td style='padding:2px 8px;text-align:right;border:1px solid #bbb;"
+            f"{'background:#f6c6c6;font-weight:bold' if marked(i, j) else ''}'>{_fmt(v)}</td>"
+            for j, v in enumerate(row)) + "</tr>" for i, row in enumerate(np.asarray(m)))
+    return (f"<table style='display:inline-table;border-collapse:collapse;margin:4px'>"
+            f"<caption style='caption-side:top'>{caption}</caption>{cells}</table>")
+
+
+class PoolingExplorer(Explorer):
+    """Max or average pooling of the slides' 4×4 image; kernel, stride, padding and one window."""
+
+    def __init__(self, image=None, mode="max", kernel_size=2, stride=2, padding=0):
+        self.image = SLIDES_IMAGE.copy() if image is None else np.asarray(image, dtype=float)
+        if self.image.shape != (4, 4):
+            raise ValueError(f"image: expected a 4×4 array, got shape {self.image.shape}")
+        self._hold = False
+        self.controls = {
+            "mode": W.ToggleButtons(options=["max", "avg"], value=mode, description="pooling"),
+            "kernel_size": W.IntSlider(value=kernel_size, min=1, max=4, description="kernel k",
+                                       continuous_update=False),
+            "stride": W.IntSlider(value=stride, min=1, max=4, description="stride s",
+                                  continuous_update=False),
+            "padding": W.IntSlider(value=padding, min=0, max=kernel_size // 2, description="padding p",
+                                   continuous_update=False),
+            "cell": W.IntSlider(value=0, min=0, max=3, description="output cell",
+                                continuous_update=False),
+        }
+        self.mark_main(self.controls["kernel_size"])
+        fig, (ax_in, ax_out) = new_figure(520, 260, ncols=2)
+        self._im_in = ax_in.imshow(self.image, cmap="Blues", vmin=0, vmax=self.image.max() * 1.6,
+                                   extent=(-0.5, 3.5, 3.5, -0.5), interpolation="nearest")
+        from matplotlib.patches import Rectangle
+
+        self._win = Rectangle((-0.5, -0.5), 2, 2, fill=False, edgecolor="#d62728", linewidth=2.5)
+        ax_in.add_patch(self._win)
+        ax_in.set_title("input (slides' 4×4 image)", fontsize=9)
+        self._im_out = ax_out.imshow(np.zeros((2, 2)), cmap="Blues", vmin=0,
+                                     vmax=self.image.max() * 1.6, interpolation="nearest")
+        self._cell = Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor="#d62728", linewidth=2.5)
+        ax_out.add_patch(self._cell)
+        self._title = ax_out.set_title("output", fontsize=9)
+        self._ax_out = ax_out
+        for ax in (ax_in, ax_out):
+            ax.set_xticks([])
+            ax.set_yticks([])
+        ax_in.set_xlim(-0.5 - 2, 3.5 + 2)       # room for the padding the window may cover
+        ax_in.set_ylim(3.5 + 2, -0.5 - 2)
+        fig.tight_layout()
+        self.view = FigureView(fig, "pooling of the 4×4 image")
+        self.views = [self.view]
+        self.readout = W.HTML()
+        self.tables = W.HTML()
+        for c in self.controls.values():
+            c.observe(self._on_change, names="value")
+        self.widget = W.VBox([self.controls["mode"],
+                              W.HBox([self.controls["kernel_size"], self.controls["stride"]]),
+                              W.HBox([self.controls["padding"], self.controls["cell"]]),
+                              self.readout, self.tables, self.view.image])
+        self.update()
+
+    def _on_change(self, _change=None):
+        if not self._hold:
+            self.update()
+
+    def _clamp(self):
+        """Refuse impossible combinations: padding ≤ k/2 (as torch), the cell inside the output."""
+        c = self.controls
+        self._hold = True
+        try:
+            k = c["kernel_size"].value
+            if c["padding"].value > k // 2:
+                c["padding"].value = k // 2
+            c["padding"].max = k // 2
+            p, s = c["padding"].value, c["stride"].value
+            n = (4 + 2 * p - k) // s + 1
+            if c["cell"].value > n * n - 1:
+                c["cell"].value = n * n - 1
+            c["cell"].max = n * n - 1
+        finally:
+            self._hold = False
+        return n
+
+    def output(self):
+        c = self.controls
+        f = max_pool2d if c["mode"].value == "max" else avg_pool2d
+        return f(self.image, c["kernel_size"].value, c["stride"].value, c["padding"].value)
+
+    def state(self) -> dict:
+        c = self.controls
+        out = self.output()
+        n = out.shape[0]
+        cell = min(c["cell"].value, n * n - 1)
+        return {"mode": c["mode"].value, "kernel_size": c["kernel_size"].value,
+                "stride": c["stride"].value, "padding": c["padding"].value,
+                "output": np.round(out, 4).tolist(), "cell": (cell // n, cell % n),
+                "cell_value": round(float(out[cell // n, cell % n]), 4)}
+
+    def update(self) -> None:
+        n = self._clamp()
+        st = self.state()
+        out = np.asarray(st["output"])
+        k, s, p = st["kernel_size"], st["stride"], st["padding"]
+        self._im_out.set_data(out)
+        self._im_out.set_extent((-0.5, n - 0.5, n - 0.5, -0.5))
+        self._ax_out.set_xlim(-0.5, n - 0.5)
+        self._ax_out.set_ylim(n - 0.5, -0.5)
+        r, cc = st["cell"]
+        self._cell.set_xy((cc - 0.5, r - 0.5))
+        self._win.set_xy((cc * s - p - 0.5, r * s - p - 0.5))
+        self._win.set_width(k)
+        self._win.set_height(k)
+        self._title.set_text(f"{st['mode']} pool k={k}, s={s}, p={p}: {n}×{n}")
+        self.view.refresh()
+        pad_note = " (padding: −∞ for max, zeros counted for avg, as torch)" if p else ""
+        rows = range(r * s - p, r * s - p + k)
+        cols = range(cc * s - p, cc * s - p + k)
+        self.tables.value = (
+            _table(self.image, lambda i, j: i in rows and j in cols, "input (window in red)")
+            + " &nbsp;→&nbsp; "
+            + _table(out, lambda i, j: (i, j) == (r, cc), f"{st['mode']} pooled"))
+        self.readout.value = (f"output size ⌊(4 + 2·{p} − {k})/{s}⌋ + 1 = <b>{n}</b>{pad_note}; "
+                              f"cell {st['cell']} = {st['mode']} of its {k}×{k} window = "
+                              f"<b>{st['cell_value']:g}</b>")
+
+
+def factory() -> PoolingExplorer:
+    return PoolingExplorer()
+
+
+def _mosaic(maps, cols, pad=1):
+    """Tile C×h×w maps into one image (NaN separators, drawn as the background)."""
+    c, h, w = maps.shape
+    rows = -(-c // cols)
+    out = np.full((rows * (h + pad) - pad, cols * (w + pad) - pad), np.nan)
+    for k in range(c):
+        i, j = divmod(k, cols)
+        m = maps[k]
+        span = np.ptp(m)
+        out[i * (h + pad):i * (h + pad) + h, j * (w + pad):j * (w + pad) + w] = \
+            (m - m.min()) / span if span > 0 else 0.5
+    return out
+
+
+class FeatureMapExplorer(Explorer):
+    """A trained CNN's learned filters and the feature maps of one test digit (slider: which digit)."""
+
+    def __init__(self, model, images, labels, index=0):
+        self.model = model
+        self.images = np.asarray(images, dtype=float)
+        self.labels = np.asarray(labels)
+        if self.images.ndim != 3 or len(self.labels) != len(self.images):
+            raise ValueError("images: expected N×H×W images with one label each, "
+                             f"got shapes {self.images.shape} and {self.labels.shape}")
+        self.controls = {"index": W.IntSlider(value=index, min=0, max=len(self.images) - 1,
+                                              description="test digit", continuous_update=False)}
+        self.mark_main(self.controls["index"])
+        conv = model.layers[0]
+        w = conv.params[0][:, 0]
+        self._cols = int(np.ceil(np.sqrt(w.shape[0])))
+        fig, axes = new_figure(640, 200, ncols=4)
+        ax_in, ax_f, ax_r, ax_p = axes
+        self._im_in = ax_in.imshow(self.images[0], cmap="gray_r", vmin=0, vmax=1)
+        self._t_in = ax_in.set_title("", fontsize=8)
+        ax_f.imshow(_mosaic(w, self._cols), cmap="RdBu_r")
+        ax_f.set_title(f"{w.shape[0]} learned 3×3 filters", fontsize=8)
+        maps = model.feature_maps(self.images[0])
+        self._relu_key = [k for k in maps if k.startswith("relu")][-1]
+        self._pool_key = [k for k in maps if k.startswith("maxpool")][-1]
+        self._im_r = ax_r.imshow(_mosaic(maps[self._relu_key], self._cols), cmap="magma")
+        ax_r.set_title("maps after ReLU, 8×8", fontsize=8)
+        self._im_p = ax_p.imshow(_mosaic(maps[self._pool_key], self._cols), cmap="magma")
+        ax_p.set_title("after 2×2 max pool, 4×4", fontsize=8)
+        for ax in axes:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        fig.tight_layout()
+        self.view = FigureView(fig, "filters and feature maps")
+        self.views = [self.view]
+        self.readout = W.HTML()
+        self.controls["index"].observe(lambda _c: self.update(), names="value")
+        self.widget = W.VBox([self.controls["index"], self.readout, self.view.image])
+        self.update()
+
+    def state(self) -> dict:
+        i = self.controls["index"].value
+        p = self.model.predict_proba(self.images[i][None])[0]
+        return {"index": i, "label": int(self.labels[i]), "prediction": int(p.argmax()),
+                "probability": round(float(p.max()), 4)}
+
+    def update(self) -> None:
+        st = self.state()
+        img = self.images[st["index"]]
+        maps = self.model.feature_maps(img)
+        self._im_in.set_data(img)
+        self._im_r.set_data(_mosaic(maps[self._relu_key], self._cols))
+        self._im_p.set_data(_mosaic(maps[self._pool_key], self._cols))
+        ok = "✔" if st["label"] == st["prediction"] else "✘"
+        self._t_in.set_text(f"digit {st['label']} → {st['prediction']} {ok}")
+        self.view.refresh()
+        self.readout.value = (f"test image {st['index']}: label <b>{st['label']}</b>, predicted "
+                              f"<b>{st['prediction']}</b> with probability {st['probability']:.4f}")

@@ -1,0 +1,211 @@
+"""Notebook 06: a 3×3 kernel applied to a real photograph, stride and padding, one cell by hand.
+
+The photograph is `grace_hopper.jpg`, which matplotlib ships among its sample data
+(`matplotlib.cbook.get_sample_data`), converted to grayscale and averaged down 4× (600×512 ->
+150×128) so that a redraw stays well under 100 ms.
+"""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+import numpy as np
+
+from ..core import validate as V
+from ..core.blas import blas_threads
+from ..engine.conv import (FILTERS, conv2d, downsample, filter_kernel, output_cell, output_size,
+                           to_grayscale)
+from .ui import Explorer, FigureView, new_figure
+
+PHOTO = "grace_hopper.jpg"
+
+
+def load_photo(factor=4) -> np.ndarray:
+    """Grace Hopper's portrait from matplotlib's sample data, grayscale in [0, 1], downsampled."""
+    import matplotlib.cbook as cbook
+    import matplotlib.image as mimage
+
+    try:
+        path = cbook.get_sample_data(PHOTO, asfileobj=False)
+        rgb = mimage.imread(path)
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{PHOTO}: matplotlib's sample image could not be read ({err}); "
+                         "reinstall matplotlib") from None
+    return downsample(to_grayscale(rgb), factor)
+
+
+def _fmt(v):
+    return f"{v:.2f}".replace("-0.00", "0.00")
+
+
+def _matrix_html(m, caption):
+    rows = "".join("<tr>" + "".join(f"<td style='padding:1px 6px;text-align:right'>{_fmt(v)}</td>"
+                                    for v in row) + "</tr>" for row in np.asarray(m))
+    return (f"<table style='display:inline-table;border:1px solid #999;margin:2px'>"
+            f"<caption style='caption-side:top'>{html.escape(caption)}</caption>{rows}</table>")
+
+
+class ConvExplorer(Explorer):
+    """Nine kernel sliders, a filter menu, stride/padding sliders and the output cell (row, col)."""
+
+    def __init__(self, image=None, filter_name="top edges", stride=1, padding=1):
+        self.image = load_photo() if image is None else V.finite_array("image", image, ndim=2)
+        k0 = filter_kernel(filter_name)
+        self._hold = False
+        self.weights = [[W.FloatSlider(value=float(k0[i, j]), min=-3, max=3, step=0.01,
+                                       description=f"w{i + 1}{j + 1}", readout_format=".2f",
+                                       continuous_update=False,
+                                       style={"description_width": "30px"},
+                                       layout=W.Layout(width="210px"))
+                         for j in range(3)] for i in range(3)]
+        self.controls = {f"w{i + 1}{j + 1}": self.weights[i][j] for i in range(3) for j in range(3)}
+        self.controls["filter"] = W.Dropdown(options=list(FILTERS) + ["custom"], value=filter_name,
+                                             description="filter", layout=W.Layout(width="300px"))
+        self.controls["stride"] = W.IntSlider(value=stride, min=1, max=4, description="stride s",
+                                              continuous_update=False)
+        self.controls["padding"] = W.IntSlider(value=padding, min=0, max=2, description="padding p",
+                                               continuous_update=False)
+        self.controls["row"] = W.IntSlider(value=0, min=0, max=1, description="cell row",
+                                           continuous_update=False)
+        self.controls["col"] = W.IntSlider(value=0, min=0, max=1, description="cell col",
+                                           continuous_update=False)
+        self.mark_main(self.weights[1][1])
+
+        # two figures: a kernel change redraws only the feature map (the photo is unchanged)
+        fig_in, ax_in = new_figure(280, 290)
+        self._im_in = ax_in.imshow(self.image, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        ax_in.set_title(f"input photograph {self.image.shape[0]}×{self.image.shape[1]}", fontsize=9)
+        from matplotlib.patches import Rectangle
+
+        self._box = Rectangle((0, 0), 3, 3, fill=False, edgecolor="#ff3030", linewidth=1.5)
+        ax_in.add_patch(self._box)
+        fig_out, ax_out = new_figure(280, 290)
+        self._im_out = ax_out.imshow(np.zeros((2, 2)), cmap="gray", interpolation="nearest")
+        (self._dot,) = ax_out.plot([0], [0], "s", mfc="none", mec="#ff3030", ms=6)
+        self._title = ax_out.set_title("feature map", fontsize=9)
+        for ax in (ax_in, ax_out):   # no tick labels: text dominates the redraw time
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_xlabel("column →", fontsize=8)
+            ax.set_ylabel("← row", fontsize=8)
+        fig_in.tight_layout()
+        fig_out.tight_layout()
+        self._ax_out = ax_out
+        self.view = FigureView(fig_out, "the feature map")
+        self.input_view = FigureView(fig_in, "the photograph, with the window of the chosen cell")
+        self.views = [self.view, self.input_view]
+        self._where = None
+        self.formula = W.HTML()
+        self.cell = W.HTML()
+        self.message = W.HTML()
+        for name, c in self.controls.items():
+            c.observe(self._on_filter if name == "filter" else self._on_change, names="value")
+        grid = W.VBox([W.HBox(row) for row in self.weights])
+        self.widget = W.VBox([W.HBox([self.controls["filter"]]), grid,
+                              W.HBox([self.controls["stride"], self.controls["padding"]]),
+                              W.HBox([self.controls["row"], self.controls["col"]]),
+                              self.formula, self.message,
+                              W.HBox([self.input_view.image, self.view.image]), self.cell])
+        self.update()
+
+    # -- controls --------------------------------------------------------------------------
+    def kernel(self) -> np.ndarray:
+        return np.array([[w.value for w in row] for row in self.weights], dtype=float)
+
+    def _on_filter(self, change=None):
+        name = self.controls["filter"].value
+        if self._hold or name == "custom":
+            return
+        k = filter_kernel(name)
+        self._hold = True
+        try:
+            for i in range(3):
+                for j in range(3):
+                    self.weights[i][j].value = float(np.clip(k[i, j], -3, 3))
+        finally:
+            self._hold = False
+        self.update()
+
+    def _on_change(self, change=None):
+        if self._hold:
+            return
+        owner = change["owner"] if change is not None else None
+        if any(owner is w for row in self.weights for w in row):
+            name = self.controls["filter"].value
+            if name != "custom" and not np.allclose(self.kernel(), np.clip(filter_kernel(name), -3, 3)):
+                self._hold = True
+                self.controls["filter"].value = "custom"
+                self._hold = False
+        self.update()
+
+    def _clamp(self):
+        """Refuse impossible combinations: the cell (row, col) must exist in the feature map."""
+        s, p = self.controls["stride"].value, self.controls["padding"].value
+        h, w = self.image.shape
+        ho, wo = output_size(h, 3, s, p), output_size(w, 3, s, p)
+        self._hold = True
+        try:
+            for name, n in (("row", ho), ("col", wo)):
+                c = self.controls[name]
+                if c.value > n - 1:
+                    c.value = n - 1
+                c.max = n - 1
+        finally:
+            self._hold = False
+        return ho, wo
+
+    # -- state and drawing --------------------------------------------------------------------
+    def state(self) -> dict:
+        s, p = self.controls["stride"].value, self.controls["padding"].value
+        h, w = self.image.shape
+        ho, wo = output_size(h, 3, s, p), output_size(w, 3, s, p)
+        r, c = min(self.controls["row"].value, ho - 1), min(self.controls["col"].value, wo - 1)
+        cell = output_cell(self.image, self.kernel(), r, c, s, p)
+        return {"filter": self.controls["filter"].value,
+                "kernel": np.round(self.kernel(), 2).tolist(),
+                "input": (h, w), "stride": s, "padding": p,
+                "padding_name": {0: "valid", 1: "same", 2: "full"}[p] if s == 1 else f"p = {p}",
+                "output": (ho, wo), "cell": (r, c), "cell_value": round(cell["value"], 4)}
+
+    def update(self) -> None:
+        ho, wo = self._clamp()
+        st = self.state()
+        s, p = st["stride"], st["padding"]
+        with blas_threads(1):
+            out = conv2d(self.image, self.kernel(), stride=s, padding=p)
+        lo, hi = float(out.min()), float(out.max())
+        self._im_out.set_data(out)
+        self._im_out.set_extent((-0.5, wo - 0.5, ho - 0.5, -0.5))
+        self._im_out.set_clim(lo, hi if hi > lo else lo + 1e-9)
+        self._ax_out.set_xlim(-0.5, wo - 0.5)
+        self._ax_out.set_ylim(ho - 0.5, -0.5)
+        r, c = st["cell"]
+        cell = output_cell(self.image, self.kernel(), r, c, s, p)
+        top, left = cell["top_left"]
+        self._dot.set_data([c], [r])
+        self._title.set_text(f"feature map {ho}×{wo}")
+        self.view.refresh()
+        if self._where != (top, left):
+            self._where = (top, left)
+            self._box.set_xy((left - 0.5, top - 0.5))
+            self.input_view.refresh()
+        h, w = st["input"]
+        self.formula.value = (
+            "output size ⌊(n + 2p − f)/s⌋ + 1: rows ⌊({h} + 2·{p} − 3)/{s}⌋ + 1 = <b>{ho}</b>, "
+            "columns ⌊({w} + 2·{p} − 3)/{s}⌋ + 1 = <b>{wo}</b> &nbsp; [padding: {name}]"
+        ).format(h=h, w=w, p=p, s=s, ho=ho, wo=wo, name=st["padding_name"])
+        left_over = [(side, (n + 2 * p - 3) % s) for side, n in (("rows", h), ("columns", w))
+                     if (n + 2 * p - 3) % s]
+        self.message.value = "".join(
+            f"<i>s = {s} does not divide n + 2p − f for the {side}: the last {k} padded {side} "
+            "are never covered by a window (the ⌊ ⌋ of the formula).</i><br>" for side, k in left_over)
+        self.cell.value = (f"<div>cell ({r}, {c}) = Σ patch ⊙ kernel = <b>{cell['value']:.4f}</b> "
+                           f"(patch starts at input row {top}, column {left}; padding zeros "
+                           "outside the image)</div>"
+                           + _matrix_html(cell["patch"], "patch") + " ⊙ "
+                           + _matrix_html(self.kernel(), "kernel") + " = "
+                           + _matrix_html(cell["product"], "products"))
+
+
+def factory() -> ConvExplorer:
+    return ConvExplorer()

@@ -1,0 +1,526 @@
+"""Explorers of notebook 04: optimizers racing on a surface, the learning-rate lesson, and
+GD vs SGD vs mini-batch GD on the linear-regression data.
+
+Everything a slider changes is drawn as an "animated" artist over a background (contours,
+axes, ticks) rendered once per surface, so a slider change costs a few milliseconds of
+drawing (see nnlab.views.ui.FigureView).
+"""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+import numpy as np
+
+from ..engine import optim as O
+from ..engine import surfaces as S
+from .ui import Explorer, FigureView, new_figure, slider
+
+RACERS = ("gd", "momentum", "nag", "adagrad", "rmsprop", "adam", "adamax", "nadam")
+TITLES = {"gd": "GD", "momentum": "Momentum", "nag": "NAG", "adagrad": "Adagrad",
+          "rmsprop": "RMSprop", "adam": "Adam", "adamax": "Adamax", "nadam": "NAdam"}
+COLOURS = {"gd": "#1f77b4", "momentum": "#ff7f0e", "nag": "#2ca02c", "adagrad": "#d62728",
+           "rmsprop": "#9467bd", "adam": "#8c564b", "adamax": "#e377c2", "nadam": "#17becf"}
+FLOOR = -12.0  # log10 of the loss gap drawn at the bottom of the loss panel
+
+
+def build(name: str, lr: float, gamma: float, beta1: float, beta2: float, eps: float,
+          form: str = "torch") -> O.Optimizer:
+    """One racer from the explorer's sliders (RMSprop's α — the notes' β — is the β2 slider)."""
+    if name in ("gd",):
+        return O.GD(lr=lr, form=form)
+    if name in ("momentum", "nag"):
+        return O.make_optimizer(name, lr=lr, momentum=gamma, form=form)
+    if name == "adagrad":
+        return O.Adagrad(lr=lr, eps=eps, form=form)
+    if name == "rmsprop":
+        return O.RMSprop(lr=lr, alpha=beta2, eps=eps, form=form)
+    return O.make_optimizer(name, lr=lr, betas=(beta1, beta2), eps=eps, form=form)
+
+
+def _loss_gap(surf: S.Surface, path: np.ndarray) -> np.ndarray:
+    fmin = min(surf.f(*m) for m in surf.minima)
+    with np.errstate(invalid="ignore", over="ignore"):
+        gap = surf.f(path[:, 0], path[:, 1]) - fmin
+        return np.log10(np.maximum(gap, 10.0 ** FLOOR))
+
+
+def rows_html(rows) -> str:
+    """The line-by-line update as an HTML table: quantity | formula | numbers | value."""
+    esc = lambda s: html.escape(str(s), quote=False)  # noqa: E731
+    body = "".join(f"<tr><td><b>{esc(a)}</b></td><td>{esc(b)}</td><td><code>{esc(c)}</code></td>"
+                   f"<td><code>{esc(d)}</code></td></tr>" for a, b, c, d in rows)
+    return ("<table style='font-size:90%'><thead><tr><th>quantity</th><th>formula</th>"
+            f"<th>numbers</th><th>value</th></tr></thead><tbody>{body}</tbody></table>")
+
+
+class OptimizerExplorer(Explorer):
+    """Race the course's optimizers over a surface: paths, loss vs step, one update line by line."""
+
+    def __init__(self, surface="bowl", optimizers=("gd", "momentum", "rmsprop", "adam"), lr=0.05,
+                 steps=100, form="torch", condition=10.0, seed=0):
+        self.seed = seed
+        st = {"description_width": "initial"}
+        self.controls = {
+            "surface": W.Dropdown(options=list(S.SURFACES), value=surface, description="surface",
+                                  style=st),
+            "condition": slider("bowl condition κ", condition, 1, 50, 1, ".0f"),
+            "optimizers": W.SelectMultiple(options=[(TITLES[n], n) for n in RACERS],
+                                           value=tuple(optimizers), rows=8,
+                                           description="optimizers", style=st),
+            "form": W.ToggleButtons(options=[("torch.optim", "torch"), ("course notes", "notes"),
+                                             ("both", "both")], value=form,
+                                    description="form", style=st),
+            "lr": W.FloatLogSlider(value=lr, base=10, min=-4, max=0, step=0.05,
+                                   description="learning rate η", readout_format=".4f",
+                                   continuous_update=False, style=st,
+                                   layout=W.Layout(width="360px")),
+            "gamma": slider("momentum γ", 0.9, 0.0, 0.99, 0.01),
+            "beta1": slider("β1", 0.9, 0.0, 0.99, 0.01),
+            "beta2": slider("β2 (RMSprop α)", 0.999, 0.5, 0.9999, 0.0001, ".4f"),
+            "eps": W.FloatLogSlider(value=1e-8, base=10, min=-10, max=-1, step=0.5,
+                                    description="ε", readout_format=".0e",
+                                    continuous_update=False, style=st),
+            "steps": W.IntSlider(value=steps, min=1, max=500, description="steps",
+                                 continuous_update=False, style=st),
+            "k": W.IntSlider(value=0, min=0, max=steps, description="show step k",
+                             continuous_update=False, style=st),
+            "explain": W.Dropdown(options=[(TITLES[n], n) for n in RACERS], value=optimizers[0],
+                                  description="explain", style=st),
+        }
+        self.mark_main(self.controls["lr"])
+        self.play = W.Play(value=0, min=0, max=steps, step=1, interval=80, description="play")
+        W.jslink((self.play, "value"), (self.controls["k"], "value"))
+        self._paths: dict = {}
+        self._surf = None
+        self._build_figure()
+        self.readout = W.HTML()
+        self.readout.add_class("nnlab-readout")
+        self.table = W.HTML()
+        for name, c in self.controls.items():
+            c.observe(self._on_k if name == "k" else self._on_change, names="value")
+        c = self.controls
+        self.widget = W.VBox([
+            W.HBox([c["surface"], c["condition"], c["form"]]),
+            W.HBox([c["optimizers"], W.VBox([c["lr"], c["gamma"], c["beta1"], c["beta2"],
+                                              c["eps"]])]),
+            W.HBox([c["steps"], self.play, c["k"], c["explain"]]),
+            self.readout, self.view.image, self.table])
+        self.update()
+
+    # -- drawing ------------------------------------------------------------------------------
+    def _build_figure(self):
+        fig, (ax, lx) = new_figure(800, 330, ncols=2)
+        self.ax, self.lx = ax, lx
+        self._lines, self._dots, self._loss = {}, {}, {}
+        animated = []
+        for n in RACERS:
+            for form, ls in (("torch", "-"), ("notes", "--")):
+                (a,) = ax.plot([], [], ls, color=COLOURS[n], lw=1.6,
+                               label=TITLES[n] if form == "torch" else None)
+                (d,) = ax.plot([], [], "o", color=COLOURS[n], ms=6, mec="k", mew=0.6)
+                (l,) = lx.plot([], [], ls, color=COLOURS[n], lw=1.4)
+                self._lines[n, form], self._dots[n, form], self._loss[n, form] = a, d, l
+                animated += [a, d, l]
+        self._kline = lx.axvline(0, color="0.3", lw=0.8)
+        animated.append(self._kline)
+        lx.set_xlabel("step")
+        lx.set_ylabel("log10(J − J*)")
+        lx.set_title("loss gap vs step (dashed: the notes' form)", fontsize=9)
+        lx.grid(alpha=0.3)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        fig.tight_layout()
+        self.view = FigureView(fig, "optimizer paths and loss", animated=animated)
+        self.views = [self.view]
+        self._contour = None
+        self._start = ax.plot([], [], "k*", ms=11)[0]
+        self._mins = ax.plot([], [], "kx", ms=9, mew=2)[0]
+
+    def _draw_surface(self, surf: S.Surface):
+        ax = self.ax
+        if self._contour is not None:
+            self._contour.remove()
+        X, Y, Z = surf.grid(90)
+        fmin = min(surf.f(*m) for m in surf.minima)
+        levels = fmin + np.geomspace(1e-3, max(float(Z.max() - fmin), 1e-2), 14)
+        self._contour = ax.contour(X, Y, Z, levels=levels, cmap="Greys", linewidths=0.7)
+        self._start.set_data([surf.start[0]], [surf.start[1]])
+        mins = np.array(surf.minima)
+        self._mins.set_data(mins[:, 0], mins[:, 1])
+        ax.set_xlim(*surf.xlim)
+        ax.set_ylim(*surf.ylim)
+        ax.set_title(f"{surf.title}: {surf.formula}", fontsize=9)
+        g0 = _loss_gap(surf, np.array([surf.start]))[0]
+        self.lx.set_ylim(FLOOR - 0.5, max(g0, 0.0) + 1.5)
+
+    # -- model --------------------------------------------------------------------------------
+    def values(self) -> dict:
+        c = self.controls
+        return {"surface": c["surface"].value, "condition": float(c["condition"].value),
+                "optimizers": tuple(c["optimizers"].value), "form": c["form"].value,
+                "lr": float(c["lr"].value), "gamma": float(c["gamma"].value),
+                "beta1": float(c["beta1"].value), "beta2": float(c["beta2"].value),
+                "eps": float(c["eps"].value), "steps": int(c["steps"].value),
+                "k": int(c["k"].value), "explain": c["explain"].value}
+
+    def surface(self) -> S.Surface:
+        v = self.values()
+        if v["surface"] in ("bowl", "noisy_bowl"):
+            return S.surface(v["surface"], condition=v["condition"])
+        return S.surface(v["surface"])
+
+    def forms(self) -> tuple:
+        f = self.controls["form"].value
+        return ("torch", "notes") if f == "both" else (f,)
+
+    def optimizer(self, name, form) -> O.Optimizer:
+        v = self.values()
+        return build(name, v["lr"], v["gamma"], v["beta1"], v["beta2"], v["eps"], form)
+
+    def compute(self) -> dict:
+        v, surf = self.values(), self._surf
+        out = {}
+        for n in v["optimizers"]:
+            for form in self.forms():
+                path = O.run(self.optimizer(n, form), surf.gradient_fn(self.seed), surf.start,
+                             v["steps"])
+                out[n, form] = path
+        return out
+
+    def explain_rows(self, name=None, form=None, k=None):
+        """The update from step k to k + 1 of one racer, line by line (formula → numbers → value)."""
+        v, surf = self.values(), self._surf
+        name = name or v["explain"]
+        form = form or self.forms()[0]
+        k = v["k"] if k is None else k
+        opt = self.optimizer(name, form)
+        gf = surf.gradient_fn(self.seed)
+        path = O.run(opt, gf, surf.start, k)
+        x = path[-1]
+        if not np.all(np.isfinite(x)):
+            return None
+        g = gf(opt.lookahead([x])[0])
+        if not np.all(np.isfinite(g)):
+            return None
+        return [("θ", f"θ after step {k}", "", O._fmt(x))] + opt.explain([x], [g])
+
+    # -- callbacks ----------------------------------------------------------------------------
+    def _on_change(self, _change=None):
+        self.update()
+
+    def _on_k(self, _change=None):
+        self._show_k()
+        self.view.refresh()
+
+    def update(self) -> None:
+        v = self.values()
+        c = self.controls
+        c["condition"].disabled = v["surface"] not in ("bowl", "noisy_bowl")
+        for ctl, used in (("gamma", {"momentum", "nag"}), ("beta1", {"adam", "adamax", "nadam"}),
+                          ("beta2", {"rmsprop", "adam", "adamax", "nadam"}),
+                          ("eps", {"adagrad", "rmsprop", "adam", "adamax", "nadam"})):
+            c[ctl].disabled = not (used & set(v["optimizers"]))
+        if c["k"].max != v["steps"]:
+            if c["k"].value > v["steps"]:
+                c["k"].value = v["steps"]  # triggers _on_k once
+            c["k"].max = v["steps"]
+            self.play.max = v["steps"]
+        if v["optimizers"] and v["explain"] not in v["optimizers"]:
+            c["explain"].value = v["optimizers"][0]  # re-enters update(); finish there
+            return
+        key = (v["surface"], v["condition"])
+        full = key != getattr(self, "_surf_key", None)
+        if full:
+            self._surf, self._surf_key = self.surface(), key
+            self._draw_surface(self._surf)
+        self._paths = self.compute()
+        if v["optimizers"] != getattr(self, "_legend_for", None):  # the legend is background
+            self._legend_for = v["optimizers"]
+            handles = [self._lines[n, "torch"] for n in RACERS if n in v["optimizers"]]
+            if handles:
+                self.ax.legend(handles=handles, loc="lower right", fontsize=7,
+                               ncol=2 if len(handles) > 4 else 1)
+            elif self.ax.get_legend() is not None:
+                self.ax.get_legend().remove()
+            full = True
+        steps = np.arange(v["steps"] + 1)
+        for (n, form), line in self._lines.items():
+            p = self._paths.get((n, form))
+            vis = p is not None
+            for art in (line, self._dots[n, form], self._loss[n, form]):
+                art.set_visible(vis)
+            if vis:
+                line.set_data(p[:, 0], p[:, 1])
+                self._loss[n, form].set_data(steps, _loss_gap(self._surf, p))
+        lim = max(v["steps"], 1)
+        if self.lx.get_xlim() != (0.0, float(lim)):
+            self.lx.set_xlim(0, lim)
+            full = True
+        self._show_k()
+        self.view.refresh(full=full)
+
+    def _show_k(self):
+        v = self.values()
+        k = min(v["k"], v["steps"])
+        for key, p in self._paths.items():
+            self._dots[key].set_data([p[k, 0]], [p[k, 1]])
+        self._kline.set_xdata([k, k])
+        s = self.state()
+        parts = []
+        for n in v["optimizers"]:
+            for form in self.forms():
+                r = s["racers"][f"{n}/{form}"]
+                parts.append(f"<span style='color:{COLOURS[n]}'>■</span> {TITLES[n]}"
+                             f"{' (notes)' if form == 'notes' else ''}: J = "
+                             + ("<b>diverged</b>" if r["diverged"] else f"{r['loss_final']:.4g}"))
+        lim = s.get("stable_lr")
+        lesson = ""
+        if lim is not None:
+            ok = v["lr"] < lim
+            lesson = (f"<br>bowl: GD is stable for η &lt; 2/λ_max = {lim:.4g}; η = {v['lr']:.4g} is "
+                      + ("inside" if ok else "<b>outside</b>") + " that range.")
+        self.readout.value = f"after {v['steps']} steps: " + " · ".join(parts) + lesson
+        rows = self.explain_rows(k=k) if v["optimizers"] else None
+        head = (f"<p><b>{TITLES.get(v['explain'], '')}</b> ({self.forms()[0]} form), update from "
+                f"step {k} to {k + 1}:</p>")
+        if not v["optimizers"]:
+            self.readout.value = "Select at least one optimizer (ctrl/shift + click for several)."
+            self.table.value = ""
+            return
+        self.table.value = head + (rows_html(rows) if rows else "<p>(the path has diverged)</p>")
+
+    def state(self) -> dict:
+        v = self.values()
+        k = min(v["k"], v["steps"])
+        racers = {}
+        for (n, form), p in self._paths.items():
+            gap_final = p[-1]
+            div = not np.all(np.isfinite(p[-1]))
+            racers[f"{n}/{form}"] = {
+                "diverged": bool(div),
+                "loss_final": None if div else float(f"{float(self._surf.f(*gap_final)):.6g}"),
+                "xk": None if not np.all(np.isfinite(p[k])) else [round(float(a), 6) for a in p[k]],
+            }
+        out = {"surface": v["surface"], "lr": round(v["lr"], 6), "form": v["form"],
+               "steps": v["steps"], "k": k, "racers": racers}
+        if self._surf is not None and self._surf.stable_lr() is not None:
+            out["stable_lr"] = round(self._surf.stable_lr(), 6)
+        return out
+
+
+def optimizer_explorer(**kw) -> OptimizerExplorer:
+    return OptimizerExplorer(**kw)
+
+
+# ---------------------------------------------------------------------------------------------
+class LearningRateExplorer(Explorer):
+    """Plain GD on the bowl ½(x² + κy²): too low crawls, too high overshoots, past 2/λ_max diverges."""
+
+    def __init__(self, lr=0.05, condition=10.0, steps=40):
+        st = {"description_width": "initial"}
+        self.controls = {
+            "lr": W.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.02,
+                                   description="learning rate η", readout_format=".4f",
+                                   continuous_update=False, style=st,
+                                   layout=W.Layout(width="360px")),
+            "condition": slider("condition κ = λ_max", condition, 1, 20, 1, ".0f"),
+        }
+        self.steps = steps
+        self.mark_main(self.controls["lr"])
+        fig, (ax, rx) = new_figure(880, 330, ncols=2)
+        self.ax, self.rx = ax, rx
+        (self._path,) = ax.plot([], [], "o-", color="#1f77b4", ms=3, lw=1.2)
+        ax.set_xlim(-2, 2)
+        ax.set_ylim(-1.5, 1.5)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        self._cont = None
+        (self._rho,) = rx.semilogx([], [], color="k", lw=1.5, label="ρ(η) = max |1 − ηλ|")
+        (self._now,) = rx.semilogx([], [], "o", color="#d62728", ms=8, label="current η")
+        self._limit = rx.axvline(1.0, color="#d62728", ls="--", lw=1, label="η = 2/λ_max")
+        self._span = None
+        rx.axhline(1.0, color="0.5", lw=0.8)
+        rx.set_xlim(1e-3, 1.0)
+        rx.set_ylim(0, 2.0)
+        rx.set_xlabel("learning rate η (log scale)")
+        rx.set_ylabel("factor per step")
+        rx.set_title("GD shrinks the error by ρ(η) per step: stable iff ρ < 1", fontsize=9)
+        rx.legend(loc="upper left", fontsize=7)
+        fig.tight_layout()
+        self.view = FigureView(fig, "learning-rate lesson", animated=[self._path, self._now])
+        self.views = [self.view]
+        self.readout = W.HTML()
+        self.readout.add_class("nnlab-readout")
+        for c in self.controls.values():
+            c.observe(self._on_change, names="value")
+        self.widget = W.VBox([W.HBox([self.controls["lr"], self.controls["condition"]]),
+                              self.readout, self.view.image])
+        self._kappa = None
+        self.update()
+
+    def _on_change(self, _change=None):
+        self.update()
+
+    @staticmethod
+    def rho(lr, lams):
+        return np.max(np.abs(1.0 - np.outer(np.atleast_1d(lr), lams)), axis=1)
+
+    def state(self) -> dict:
+        lr, kappa = float(self.controls["lr"].value), float(self.controls["condition"].value)
+        surf = S.surface("bowl", condition=kappa)
+        path = O.run(O.GD(lr=lr), surf.gradient_fn(), surf.start, self.steps)
+        rho = float(self.rho(lr, [1.0, kappa])[0])
+        lim = surf.stable_lr()
+        if lr >= lim:
+            verdict = "diverges" if lr > lim else "oscillates forever (η = 2/λ_max)"
+        elif lr > 1.0 / kappa:
+            verdict = "overshoots: zig-zags across the valley but converges"
+        elif rho > 0.99:
+            verdict = "crawls: converges very slowly"
+        else:
+            verdict = "converges"
+        fin = path[-1]
+        loss = float(surf.f(*fin)) if np.all(np.isfinite(fin)) else None
+        return {"lr": round(lr, 6), "condition": kappa, "stable_lr": round(lim, 6),
+                "rho": round(rho, 6), "verdict": verdict,
+                "loss_final": None if loss is None else float(f"{loss:.6g}")}
+
+    def update(self) -> None:
+        lr, kappa = float(self.controls["lr"].value), float(self.controls["condition"].value)
+        surf = S.surface("bowl", condition=kappa)
+        full = kappa != self._kappa
+        if full:
+            self._kappa = kappa
+            if self._cont is not None:
+                self._cont.remove()
+            X, Y, Z = surf.grid(80)
+            self._cont = self.ax.contour(X, Y, Z, levels=np.geomspace(1e-3, Z.max(), 12),
+                                         cmap="Greys", linewidths=0.7)
+            self.ax.set_title(f"GD on {surf.formula}, {self.steps} steps", fontsize=9)
+            etas = np.geomspace(1e-3, 1.0, 300)
+            self._rho.set_data(etas, self.rho(etas, [1.0, kappa]))
+            lim = surf.stable_lr()
+            self._limit.set_xdata([lim, lim])
+            if self._span is not None:
+                self._span.remove()
+            self._span = self.rx.axvspan(1e-3, lim, color="#2ca02c", alpha=0.12)
+        path = O.run(O.GD(lr=lr), surf.gradient_fn(), surf.start, self.steps)
+        ok = np.all(np.isfinite(path), axis=1)
+        self._path.set_data(np.clip(path[ok, 0], -50, 50), np.clip(path[ok, 1], -50, 50))
+        s = self.state()
+        self._now.set_data([lr], [min(s["rho"], 1.98)])
+        self.view.refresh(full=full)
+        self.readout.value = (f"η = {lr:.4g}, λ = 1 and {kappa:g}: stable range η &lt; 2/λ_max = "
+                              f"<b>{s['stable_lr']:.4g}</b>; ρ(η) = {s['rho']:.4f} → "
+                              f"<b>{s['verdict']}</b>")
+
+
+def learning_rate_explorer(**kw) -> LearningRateExplorer:
+    return LearningRateExplorer(**kw)
+
+
+# ---------------------------------------------------------------------------------------------
+class BatchExplorer(Explorer):
+    """GD (all 200 examples), SGD (1) and mini-batch GD (batch-size slider) on the linreg data."""
+
+    COLOURS = {"GD": "#1f77b4", "SGD": "#d62728", "mini-batch": "#2ca02c"}
+
+    def __init__(self, batch_size=16, lr=0.05, steps=150, seed=0):
+        self.x, self.y = S.load_linreg()
+        self.seed = seed
+        st = {"description_width": "initial"}
+        self.controls = {
+            "batch_size": W.IntSlider(value=batch_size, min=1, max=self.x.size,
+                                      description="mini-batch size", continuous_update=False,
+                                      style=st, layout=W.Layout(width="360px")),
+            "lr": slider("learning rate η", lr, 0.005, 0.3, 0.005, ".3f"),
+            "steps": W.IntSlider(value=steps, min=10, max=400, description="steps",
+                                 continuous_update=False, style=st),
+        }
+        self.mark_main(self.controls["batch_size"])
+        self.solution = S.linreg_solution(self.x, self.y)
+        self.jmin = float(S.linreg_loss(*self.solution, self.x, self.y))
+        fig, (ax, lx) = new_figure(880, 340, ncols=2)
+        W_, B_ = np.meshgrid(np.linspace(-1.5, 5.0, 80), np.linspace(-1.5, 4.0, 80))
+        Z = S.linreg_loss(W_, B_, self.x, self.y)
+        ax.contour(W_, B_, Z, levels=self.jmin + np.geomspace(0.01, Z.max() - self.jmin, 12),
+                   cmap="Greys", linewidths=0.7)
+        ax.plot([self.solution[0]], [self.solution[1]], "kx", ms=9, mew=2)
+        ax.set_xlabel("weight w")
+        ax.set_ylabel("bias b")
+        ax.set_title("paths in (w, b) over the MSE of all 200 examples", fontsize=9)
+        self._lines, self._loss = {}, {}
+        for n, col in self.COLOURS.items():
+            (self._lines[n],) = ax.plot([], [], "-", color=col, lw=1.2, label=n)
+            (self._loss[n],) = lx.plot([], [], "-", color=col, lw=1.2, label=n)
+        ax.legend(loc="lower right", fontsize=8)
+        lx.set_xlabel("step (one update per batch)")
+        lx.set_ylabel("log10(J − J*)")
+        lx.set_ylim(-4, 2)
+        self.lx = lx
+        lx.grid(alpha=0.3)
+        lx.set_title("loss gap on all examples vs step", fontsize=9)
+        fig.tight_layout()
+        self.view = FigureView(fig, "GD vs SGD vs mini-batch",
+                               animated=[*self._lines.values(), *self._loss.values()])
+        self.views = [self.view]
+        self.readout = W.HTML()
+        self.readout.add_class("nnlab-readout")
+        for c in self.controls.values():
+            c.observe(self._on_change, names="value")
+        self.widget = W.VBox([W.HBox([self.controls["batch_size"], self.controls["lr"]]),
+                              self.controls["steps"], self.readout, self.view.image])
+        self.update()
+
+    def _on_change(self, _change=None):
+        self.update()
+
+    def paths(self) -> dict:
+        bs = int(self.controls["batch_size"].value)
+        lr, steps = float(self.controls["lr"].value), int(self.controls["steps"].value)
+        key = (lr, steps)
+        if getattr(self, "_fixed_key", None) != key:  # GD and SGD do not depend on the batch size
+            self._fixed = {n: S.linreg_path(self.x, self.y, b, lr=lr, steps=steps, seed=self.seed)
+                           for n, b in (("GD", self.x.size), ("SGD", 1))}
+            self._fixed_key = key
+        mini = S.linreg_path(self.x, self.y, bs, lr=lr, steps=steps, seed=self.seed)
+        return {"GD": self._fixed["GD"], "SGD": self._fixed["SGD"], "mini-batch": mini}
+
+    def _gaps(self, path):
+        j = S.linreg_loss(path[:, 0], path[:, 1], self.x, self.y) - self.jmin
+        return np.log10(np.maximum(j, 1e-12))
+
+    def state(self) -> dict:
+        P = self._paths
+        out = {"batch_size": int(self.controls["batch_size"].value),
+               "lr": round(float(self.controls["lr"].value), 4),
+               "steps": int(self.controls["steps"].value),
+               "solution": [round(float(a), 4) for a in self.solution]}
+        for n, p in P.items():
+            tail = p[-20:]
+            j = S.linreg_loss(tail[:, 0], tail[:, 1], self.x, self.y)
+            out[n] = {"w": round(float(p[-1, 0]), 4), "b": round(float(p[-1, 1]), 4),
+                      "loss": round(float(j[-1]), 4),
+                      "jitter": round(float(np.std(j)), 4)}  # noise of the last 20 steps
+        return out
+
+    def update(self) -> None:
+        self._paths = self.paths()
+        steps = int(self.controls["steps"].value)
+        full = self.lx.get_xlim() != (0.0, float(steps))
+        if full:
+            self.lx.set_xlim(0, steps)
+        for n, p in self._paths.items():
+            self._lines[n].set_data(p[:, 0], p[:, 1])
+            self._loss[n].set_data(np.arange(len(p)), self._gaps(p))
+        self.view.refresh(full=full)
+        s = self.state()
+        self.readout.value = (f"least squares: w = {s['solution'][0]:.4f}, b = {s['solution'][1]:.4f}"
+                              " · " + " · ".join(
+                                  f"{n}: w = {s[n]['w']:.3f}, b = {s[n]['b']:.3f}, J = {s[n]['loss']:.4f}"
+                                  f" (jitter {s[n]['jitter']:.4f})" for n in self.COLOURS))
+
+
+def batch_explorer(**kw) -> BatchExplorer:
+    return BatchExplorer(**kw)
