@@ -24,6 +24,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
+from nnlab.core.blas import blas_threads  # noqa: E402
 from nnlab.engine import conv as C  # noqa: E402
 
 
@@ -112,10 +113,8 @@ def main(argv=None):
     # OpenMP workers keep spinning for a while after a multi-threaded call and would slow the
     # next column's call)
     impls = []   # (column, set-up called before each timed call, {case: fn})
-    blas = C._openblas()
-    blas_default = int(blas[1]()) if blas else None
-    if blas:
-        blas[0](1)    # numpy's OpenBLAS, one thread for the whole run (torch has its own threads)
+    one_blas_thread = blas_threads(1)   # numpy's OpenBLAS, one thread for the whole run
+    one_blas_thread.__enter__()         # (torch has its own threads)
     impls.append(("nnlab f64", lambda: None, nnlab_cases(x, w, b, g_conv, xp, g_pool)))
     try:
         import torch
@@ -148,8 +147,7 @@ def main(argv=None):
         results[case] = {name: 1e3 * statistics.median(v) for name, v in times.items()}
     if torch is not None:
         torch.set_num_threads(default_threads)
-    if blas:
-        blas[0](blas_default)
+    one_blas_thread.__exit__(None, None, None)
 
     width = max(len(n) for n in results)
     print(f"median of {args.repeats} runs, milliseconds; load average {os.getloadavg()[0]:.2f} "
