@@ -6,27 +6,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nnlab.core.gradcheck import central_difference
+from nnlab.course.mlp import best_line_accuracy_on_xor, exercises
+from nnlab.engine import layers as Ly
 from nnlab.engine.datasets2d import make_split
-from nnlab.engine.mlp import MLP, Trainer, best_line_accuracy_on_xor, exercises, train_mlp
+from nnlab.engine.mlp import MLP, Trainer, train_mlp
 
 SMOOTH = ("tanh", "sigmoid", "softplus", "elu", "linear")
 
 
 def numeric_grads(model, X, y, h=1e-6):
-    """Central finite differences of the loss w.r.t. every parameter (independent of backprop)."""
-    out = []
-    base = [p.copy() for p in model.params]
-    for k, p in enumerate(base):
-        g = np.zeros_like(p)
-        for idx in np.ndindex(p.shape):
-            for sign in (+1, -1):
-                trial = [q.copy() for q in base]
-                trial[k][idx] += sign * h
-                model.params = trial
-                g[idx] += sign * model.loss(X, y) / (2 * h)
-        out.append(g)
-    model.params = base
-    return out
+    """Central finite differences of the loss w.r.t. every parameter (independent of backprop):
+    each array is perturbed where the layers hold it."""
+    return [central_difference(lambda: model.loss(X, y), p, h) for p in model.params]
 
 
 @pytest.mark.parametrize("activation", SMOOTH)
@@ -159,6 +151,39 @@ def test_initialisation_bounds_and_seed():
     assert all(np.array_equal(a, b) for a, b in zip(m.params, MLP(2, (8, 8), 1, seed=4).params))
     assert not np.array_equal(m.params[0], MLP(2, (8, 8), 1, seed=5).params[0])
     assert m.n_params == (2 * 8 + 8) + (8 * 8 + 8) + (8 + 1)
+
+
+def test_initial_draws_are_layer_by_layer_weight_then_bias():
+    """The draws written out with numpy: W then b of layer 1, then of layer 2, ..."""
+    for init in ("xavier", "torch"):
+        rng = np.random.default_rng(11)
+        want = []
+        for n_in, n_out in ((2, 5), (5, 3), (3, 1)):
+            if init == "xavier":
+                lim = math.sqrt(6 / (n_in + n_out))
+                want += [rng.uniform(-lim, lim, (n_out, n_in)), np.zeros(n_out)]
+            else:
+                lim = 1 / math.sqrt(n_in)
+                want += [rng.uniform(-lim, lim, (n_out, n_in)), rng.uniform(-lim, lim, n_out)]
+        m = MLP(2, (5, 3), 1, init=init, seed=11)
+        assert all(np.array_equal(p, w) for p, w in zip(m.params, want))
+        assert all(np.array_equal(p, w) for p, w in zip(m.initial_params(11), want))
+
+
+def test_the_network_is_a_sequential_of_dense_and_act_layers():
+    m = MLP(2, (4, 3), 1, activation="relu", seed=2)
+    kinds = [type(layer) for layer in m.network.layers]
+    assert kinds == [Ly.Dense, Ly.Act, Ly.Dense, Ly.Act, Ly.Dense, Ly.Act]
+    assert [layer.name for layer in m.network.layers[1::2]] == ["relu", "relu", "sigmoid"]
+    assert m.head is m.network.layers[-1] and m.logit_network.layers == m.network.layers[:-1]
+    layer_params = [p for layer in m.network.layers[0::2] for p in layer.params]
+    assert all(p is q for p, q in zip(m.params, layer_params))     # [W1, b1, W2, b2, W3, b3]
+    new = [p + 1.0 for p in m.params]
+    m.params = new
+    assert all(np.array_equal(p, q) for p, q in zip(m.network.layers[2].params, new[2:4]))
+    X = np.array([[0.5, -1.0], [2.0, 0.3]])
+    assert np.allclose(m.logits(X)[:, 0], m.network.forward(X, upto=-1)[:, 0], rtol=0)
+    assert np.allclose(m.predict_proba(X), 1 / (1 + np.exp(-m.logits(X)[:, 0])), rtol=1e-15)
 
 
 def test_same_seed_same_history_and_snapshot_restore():

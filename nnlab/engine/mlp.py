@@ -1,23 +1,25 @@
-"""A batched multi-layer perceptron with backpropagation written out, and a seeded trainer.
+"""A batched multi-layer perceptron on the shared layer protocol, and a seeded trainer.
 
-The layers follow `torch.nn.Linear`: layer l has a weight matrix W_l of shape
-(units out, units in) and a bias b_l of shape (units out,), and for a batch A (one row per
-example)
+The network is a `nnlab.engine.layers.Sequential` of `Dense` layers (torch.nn.Linear's
+layout: W_l is (units out, units in), b_l has `units out` entries) and `Act` layers: for a
+batch A (one row per example)
 
     z_l = A_{l-1} W_l^T + b_l          A_0 = X, the inputs
     A_l = f_l(z_l)                     f_l: the hidden activation, the output one for the last
 
-Losses (both averaged over every output of every example, as torch's reduction="mean"):
+Losses (`nnlab.core.functional`, averaged over every output of every example, as torch's
+reduction="mean"):
 
     "bce"  binary cross-entropy of a sigmoid output, computed from the logit z (as
            torch.nn.BCEWithLogitsLoss):  L = mean( log(1 + e^z) - y z ),  dL/dz = (σ(z) - y) / N
     "mse"  mean squared error of the output A_L:  L = mean( (A_L - y)^2 ),
            dL/dA_L = 2 (A_L - y) / N,  dL/dz_L = dL/dA_L · f'(z_L)
 
-and backpropagation, layer by layer from the last:
+and backpropagation is `Sequential.backward`: each layer, from the last, turns ∂L/∂(its output)
+into ∂L/∂(its input) and keeps ∂L/∂(its parameters):
 
-    dL/dW_l = (dL/dz_l)^T A_{l-1}       dL/db_l = sum over the batch of dL/dz_l
-    dL/dA_{l-1} = dL/dz_l W_l           dL/dz_{l-1} = dL/dA_{l-1} · f'(z_{l-1})
+    Dense:  dL/dW_l = (dL/dz_l)^T A_{l-1}    dL/db_l = sum over the batch    dL/dA_{l-1} = dL/dz_l W_l
+    Act:    dL/dz_l = dL/dA_l · f'(z_l)
 
 The parameters are the list [W_1, b_1, W_2, b_2, ...], the order `nnlab.engine.optim` optimizers
 step. `Trainer` runs epochs of shuffled mini-batches with one of those optimizers, from a
@@ -29,8 +31,10 @@ import copy
 
 import numpy as np
 
+from ..core import functional as F
 from ..core import validate as V
 from . import activations as A
+from . import layers as Ly
 from . import optim as O
 
 LOSSES = ("bce", "mse")
@@ -38,14 +42,6 @@ MAX_PARAM = 1e6          # a step that makes any |parameter| larger is called di
 INITS = ("xavier", "torch")
 MAX_UNITS = 256
 MAX_LAYERS = 10
-
-
-def _sigmoid(z):
-    return 0.5 + 0.5 * np.tanh(0.5 * z)          # 1/(1 + e^-z) without overflow
-
-
-def _softplus(z):
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))   # log(1 + e^z), stable
 
 
 def parse_hidden(hidden) -> tuple[int, ...]:
@@ -68,7 +64,11 @@ def parse_hidden(hidden) -> tuple[int, ...]:
 
 
 class MLP:
-    """inputs → hidden layers (one activation) → outputs; see the module docstring."""
+    """inputs → hidden layers (one activation) → outputs; see the module docstring.
+
+    `network` is the whole `Sequential` [Dense, Act, ..., Dense, Act(output)]; `logit_network`
+    is the same layers without the last activation (the logits z_L), `head` that activation.
+    """
 
     def __init__(self, n_inputs: int = 2, hidden=(8, 8), n_outputs: int = 1,
                  activation: str = "tanh", output: str = "sigmoid", loss: str = "bce",
@@ -85,22 +85,35 @@ class MLP:
         self.init = V.choice("init", init, INITS)
         self.seed = V.positive_int("seed", seed, minimum=0)
         self.sizes = (self.n_inputs, *self.hidden, self.n_outputs)
-        self.params = self.initial_params(self.seed)
+        self.network = self.initial_network(self.seed)
+        self.logit_network = Ly.Sequential(self.network.layers[:-1])
+        self.head = self.network.layers[-1]
 
     # -- parameters -------------------------------------------------------------------------
-    def initial_params(self, seed: int) -> list[np.ndarray]:
-        """"xavier": W ~ U(±sqrt(6/(in+out))), b = 0 (Glorot, suited to tanh and sigmoid);
-        "torch": W, b ~ U(±1/sqrt(in)) (torch.nn.Linear's default). Drawn layer by layer."""
+    def initial_network(self, seed: int) -> Ly.Sequential:
+        """[Dense, Act(activation), ..., Dense, Act(output)], the weights drawn layer by layer
+        from `numpy.random.default_rng(seed)` (`layers.init_dense`): "xavier": W ~
+        U(±sqrt(6/(in+out))), b = 0 (Glorot, suited to tanh and sigmoid); "torch": W, b ~
+        U(±1/sqrt(in)) (torch.nn.Linear's default)."""
         rng = np.random.default_rng(seed)
-        params = []
-        for n_in, n_out in zip(self.sizes, self.sizes[1:]):
-            if self.init == "xavier":
-                lim = np.sqrt(6.0 / (n_in + n_out))
-                params += [rng.uniform(-lim, lim, (n_out, n_in)), np.zeros(n_out)]
-            else:
-                lim = 1.0 / np.sqrt(n_in)
-                params += [rng.uniform(-lim, lim, (n_out, n_in)), rng.uniform(-lim, lim, n_out)]
-        return params
+        layers, last = [], len(self.sizes) - 2
+        for l, (n_in, n_out) in enumerate(zip(self.sizes, self.sizes[1:])):
+            layers.append(Ly.Dense(n_in, n_out, rng=rng, init=self.init))
+            layers.append(Ly.Act(self.output if l == last else self.activation))
+        return Ly.Sequential(layers)
+
+    def initial_params(self, seed: int) -> list[np.ndarray]:
+        """[W1, b1, W2, b2, ...] as `initial_network(seed)` draws them."""
+        return self.initial_network(seed).params
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        """[W1, b1, W2, b2, ...]: the arrays the layers hold (assign a list to replace them)."""
+        return self.network.params
+
+    @params.setter
+    def params(self, params) -> None:
+        self.network.set_params(params)
 
     @property
     def weights(self) -> list[np.ndarray]:
@@ -112,17 +125,16 @@ class MLP:
 
     @property
     def n_params(self) -> int:
-        return int(sum(p.size for p in self.params))
+        return self.network.n_params
 
     def set_params(self, params) -> None:
-        params = list(params)
-        if len(params) != len(self.params):
-            V.fail("params", f"a list of {len(self.params)} arrays [W1, b1, W2, b2, ...]",
+        """Replace the parameters, checked: as many arrays as now, each of the same shape."""
+        params, old = list(params), self.params
+        if len(params) != len(old):
+            V.fail("params", f"a list of {len(old)} arrays [W1, b1, W2, b2, ...]",
                    f"{len(params)} arrays")
-        new = []
-        for i, (old, p) in enumerate(zip(self.params, params)):
-            new.append(V.finite_array(f"params[{i}]", p, shape=old.shape))
-        self.params = new
+        self.params = [V.finite_array(f"params[{i}]", p, shape=o.shape)
+                       for i, (o, p) in enumerate(zip(old, params))]
 
     # -- forward and backward ---------------------------------------------------------------
     def _inputs(self, X) -> np.ndarray:
@@ -134,31 +146,27 @@ class MLP:
             y = y[:, None]
         return V.finite_array("y", y, shape=(n, self.n_outputs))
 
-    def forward(self, X, cache: bool = False):
-        """The network's outputs A_L, shape (n, n_outputs); with cache=True also (zs, As)."""
-        a = self._inputs(X)
-        return self._forward(a, cache)
+    def _run(self, a):
+        """(A_L, z_L) for checked inputs a."""
+        z = self.logit_network.forward(a)
+        return self.head.forward(z), z
 
-    def _forward(self, a, cache=False):
-        zs, acts = [], [a]
-        L = len(self.sizes) - 1
-        for l in range(L):
-            W, b = self.params[2 * l], self.params[2 * l + 1]
-            z = a @ W.T + b
-            f = self.output if l == L - 1 else self.activation
-            a = f.forward(z)
-            zs.append(z)
-            acts.append(a)
-        return (a, zs, acts) if cache else a
+    def _loss_from(self, out, z, y) -> float:
+        if self.loss_name == "bce":
+            return F.bce_with_logits(z, y)[0]
+        return F.mse(out, y)[0]
+
+    def forward(self, X) -> np.ndarray:
+        """The network's outputs A_L, shape (n, n_outputs)."""
+        return self.network.forward(self._inputs(X))
 
     def logits(self, X) -> np.ndarray:
         """z of the last layer (before the output activation)."""
-        _, zs, _ = self._forward(self._inputs(X), cache=True)
-        return zs[-1]
+        return self.logit_network.forward(self._inputs(X))
 
     def predict_proba(self, X) -> np.ndarray:
         """The output for each point, shape (n,) for one output (a probability for "bce")."""
-        out = self._forward(self._inputs(X))
+        out = self.forward(X)
         return out[:, 0] if self.n_outputs == 1 else out
 
     def predict(self, X, threshold: float = 0.5) -> np.ndarray:
@@ -168,39 +176,24 @@ class MLP:
         y = np.asarray(y, dtype=float).ravel()
         return float(np.mean(self.predict(X).ravel() == y))
 
-    def _loss_from(self, out, z_last, y) -> float:
-        if self.loss_name == "bce":
-            return float(np.mean(_softplus(z_last) - y * z_last))
-        return float(np.mean((out - y) ** 2))
-
     def loss(self, X, y) -> float:
         a = self._inputs(X)
-        y = self._targets(y, len(a))
-        out, zs, _ = self._forward(a, cache=True)
-        return self._loss_from(out, zs[-1], y)
+        return self._loss_from(*self._run(a), self._targets(y, len(a)))
 
     def gradients(self, X, y):
         """(loss, [dL/dW_1, dL/db_1, ...]) for the batch (X, y), by backpropagation."""
         a = self._inputs(X)
-        y = self._targets(y, len(a))
-        return self._gradients(a, y)
+        return self._gradients(a, self._targets(y, len(a)))
 
     def _gradients(self, a, y):
-        out, zs, acts = self._forward(a, cache=True)
-        N = y.size
-        if self.loss_name == "bce":
-            dz = (out - y) / N                 # out = σ(z): the output activation's value
+        z = self.logit_network.forward(a)
+        if self.loss_name == "bce":      # σ'(z) cancels: dL/dz = (σ(z) − y) / N
+            loss, dz = F.bce_with_logits(z, y)
         else:
-            dz = 2.0 * (out - y) / N * self.output.derivative(zs[-1])
-        loss = self._loss_from(out, zs[-1], y)
-        L = len(self.sizes) - 1
-        grads = [None] * (2 * L)
-        for l in range(L - 1, -1, -1):
-            grads[2 * l] = dz.T @ acts[l]
-            grads[2 * l + 1] = dz.sum(axis=0)
-            if l > 0:
-                dz = (dz @ self.params[2 * l]) * self.activation.derivative(zs[l - 1])
-        return loss, grads
+            loss, d_out = F.mse(self.head.forward(z), y)
+            dz = self.head.backward(d_out)
+        self.logit_network.backward(dz)
+        return loss, self.logit_network.grads
 
 
 # -- training ---------------------------------------------------------------------------------
@@ -251,11 +244,10 @@ class Trainer:
     def _evaluate(self, X, y):
         if len(X) == 0:
             return float("nan"), float("nan")
-        try:
-            out, zs, _ = self.model._forward(X, cache=True)
-        except ValueError:                # nan inside (only with parameters set from outside)
+        out, z = self.model._run(X)
+        loss = self.model._loss_from(out, z, y)
+        if np.isnan(loss):                # nan inside (only with parameters set from outside)
             return float("nan"), float("nan")
-        loss = self.model._loss_from(out, zs[-1], y)
         if self.model.n_outputs == 1:
             acc = float(np.mean((out[:, 0] >= 0.5) == (y[:, 0] >= 0.5)))
         else:
@@ -284,12 +276,12 @@ class Trainer:
             try:
                 loss, grads = model._gradients(self.X_train[idx], self.y_train[idx])
                 new = self.optimizer.step(model.params, grads)   # refuses non-finite gradients
-            except ValueError:            # a nan or an infinity in the forward pass or gradient
+            except ValueError:            # the optimizer refuses a nan or an infinity
                 loss = float("nan")
         if new is None or not np.abs(np.concatenate([p.ravel() for p in new])).max() <= MAX_PARAM:
             self.diverged = self.epoch + 1
             return loss
-        model.params = [np.asarray(p, dtype=float) for p in new]
+        model.params = new
         self.steps += 1
         return loss
 
@@ -341,111 +333,3 @@ def train_mlp(split, hidden=(8, 8), activation="tanh", optimizer="sgd", lr=0.03,
     tr = Trainer(model, split.X_train, split.y_train, split.X_test, split.y_test,
                  optimizer=optimizer, lr=lr, batch_size=batch_size, seed=seed, **hyper)
     return tr.train(epochs)
-
-
-# -- exercises of notebook 05 -----------------------------------------------------------------
-def _ex_params():
-    return MLP(2, (8, 8), 1).n_params
-
-
-def _ex_steps(n_train=100, batch=8, epochs=30):
-    return -(-n_train // batch) * epochs
-
-
-def _ex_bce(z=0.8, y=0.0):
-    return float(_softplus(np.array(z)) - y * z)
-
-
-def _ex_dz(z=0.8, y=0.0):
-    return float(_sigmoid(np.array(z)) - y)
-
-
-def best_line_accuracy_on_xor(steps: int = 41) -> float:
-    """The best accuracy any straight line w1·x1 + w2·x2 + b >= 0 reaches on XOR's four corners,
-    searched over a grid of lines (it is 3/4: no line separates the two classes)."""
-    P = np.array([[0, 0], [1, 1], [0, 1], [1, 0]], dtype=float)
-    y = np.array([0, 0, 1, 1])
-    g = np.linspace(-2, 2, steps)
-    w1, w2, b = np.meshgrid(g, g, g, indexing="ij")
-    pred = (w1[..., None] * P[:, 0] + w2[..., None] * P[:, 1] + b[..., None]) >= 0
-    return float((pred == y).mean(axis=-1).max())
-
-
-def _exercises():
-    from ..course.exercises import Exercise, ExerciseSet
-
-    return ExerciseSet("Playground", [
-        Exercise(
-            question="How many parameters (weights and biases) does a 2-8-8-1 network have?",
-            answer=_ex_params,
-            solution=lambda: ("Each layer has (inputs × units) weights and one bias per unit: "
-                              "(2·8 + 8) + (8·8 + 8) + (8·1 + 1) = 24 + 72 + 9 = "
-                              f"{_ex_params()}."),
-            rel_tol=0, abs_tol=0.5,
-            mistakes=lambda: [(2 * 8 + 8 * 8 + 8, "those are the weights only: add one bias "
-                                                  "per hidden and output unit."),
-                              (_ex_params() - 1, "the output unit has a bias too."),
-                              (2 + 8 + 8 + 1, "that counts the neurons, not the parameters.")],
-        ),
-        Exercise(
-            question="100 training points, batch size 8, 30 epochs: how many optimizer steps? "
-                     "(The last batch of an epoch may be smaller; it is still one step.)",
-            answer=_ex_steps,
-            solution=lambda: (f"An epoch needs ceil(100 / 8) = {-(-100 // 8)} batches (12 of 8 "
-                              f"and one of 4), so 30 epochs take {_ex_steps()} steps."),
-            rel_tol=0, abs_tol=0.5,
-            mistakes=lambda: [(100 / 8 * 30, "a step is a whole batch: round 100/8 up to 13 "
-                                             "batches per epoch."),
-                              (100 // 8 * 30, "the last 4 points form a batch of their own: 13 "
-                                              "batches per epoch, not 12."),
-                              (30, "that is the number of epochs; each epoch has 13 steps."),
-                              (100 * 30, "one step per batch of 8, not one per point.")],
-        ),
-        Exercise(
-            question="The network gives the logit z = 0.8 (so ŷ = σ(0.8)) for a point of class "
-                     "y = 0. What is its binary cross-entropy loss "
-                     "−[y·ln ŷ + (1 − y)·ln(1 − ŷ)]? (4 decimals)",
-            answer=_ex_bce,
-            solution=lambda: ("With y = 0 only −ln(1 − ŷ) is left; ŷ = σ(0.8) = "
-                              f"{_ex_dz():.4f}, so the loss is −ln(1 − {_ex_dz():.4f}) = "
-                              f"ln(1 + e^0.8) = {_ex_bce():.4f}."),
-            mistakes=lambda: [(_ex_bce(0.8, 1.0), "that is −ln ŷ, the loss if the point were of "
-                                                  "class 1; here y = 0."),
-                              (_ex_dz(), "that is the output ŷ = σ(0.8), not the loss."),
-                              (float(np.log10(1 + np.exp(0.8))), "the loss uses the natural "
-                                                                 "logarithm, not log10.")],
-        ),
-        Exercise(
-            question="For the same point (z = 0.8, y = 0), what is dL/dz, the gradient of the "
-                     "binary cross-entropy with respect to the logit? (4 decimals)",
-            answer=_ex_dz,
-            solution=lambda: ("For a sigmoid output with binary cross-entropy, the σ'(z) factors "
-                              f"cancel and dL/dz = ŷ − y = σ(0.8) − 0 = {_ex_dz():.4f}."),
-            mistakes=lambda: [(_ex_dz() ** 2 * (1 - _ex_dz()), "you multiplied by σ'(z) = "
-                                                               "ŷ(1 − ŷ) as with the squared "
-                                                               "error: with binary cross-entropy "
-                                                               "it cancels; dL/dz = ŷ − y."),
-                              (_ex_dz() * (1 - _ex_dz()), "that is σ'(z) = ŷ(1 − ŷ) alone; "
-                                                          "dL/dz = ŷ − y."),
-                              (_ex_dz(0.8, 1.0), "that is ŷ − 1: the point is of class y = 0."),
-                              (_ex_bce(), "that is the loss itself, not its gradient.")],
-        ),
-        Exercise(
-            question="XOR's four corners: (0,0) and (1,1) are class 0, (0,1) and (1,0) class 1. "
-                     "What is the best accuracy a network with no hidden layer (one straight "
-                     "line as its boundary) can reach on them?",
-            answer=best_line_accuracy_on_xor,
-            solution=lambda: ("A line can put three corners on their right sides, never all "
-                              "four (the classes sit on the two diagonals): the best accuracy is "
-                              f"{best_line_accuracy_on_xor():.2f}. A hidden layer bends the "
-                              "boundary, and then 1.0 is reachable."),
-            rel_tol=0, abs_tol=0.01,
-            mistakes=lambda: [(0.5, "a line can do better than chance: try x1 + x2 >= 0.5 — it "
-                                    "is wrong on one corner only."),
-                              (1.0, "no straight line separates XOR's classes: that is why the "
-                                    "network needs a hidden layer.")],
-        ),
-    ])
-
-
-exercises = _exercises()

@@ -1,0 +1,113 @@
+"""Notebook 05's topic module: the exercises of the playground and their answer helpers.
+
+The answers are computed with the engine (`nnlab.engine.mlp.MLP` counts the parameters) and
+the primitives of `nnlab.core.functional` (the binary cross-entropy and its gradient).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import functional as F
+from ..engine.mlp import MLP
+from .exercises import Exercise, ExerciseSet
+
+
+def _ex_params():
+    return MLP(2, (8, 8), 1).n_params
+
+
+def _ex_steps(n_train=100, batch=8, epochs=30):
+    return -(-n_train // batch) * epochs
+
+
+def _ex_bce(z=0.8, y=0.0):
+    return float(F.softplus(z) - y * z)
+
+
+def _ex_dz(z=0.8, y=0.0):
+    return float(F.sigmoid(z) - y)
+
+
+def best_line_accuracy_on_xor(steps: int = 41) -> float:
+    """The best accuracy any straight line w1·x1 + w2·x2 + b >= 0 reaches on XOR's four corners,
+    searched over a grid of lines (it is 3/4: no line separates the two classes)."""
+    P = np.array([[0, 0], [1, 1], [0, 1], [1, 0]], dtype=float)
+    y = np.array([0, 0, 1, 1])
+    g = np.linspace(-2, 2, steps)
+    w1, w2, b = np.meshgrid(g, g, g, indexing="ij")
+    pred = (w1[..., None] * P[:, 0] + w2[..., None] * P[:, 1] + b[..., None]) >= 0
+    return float((pred == y).mean(axis=-1).max())
+
+
+exercises = ExerciseSet("Playground", [
+    Exercise(
+        question="How many parameters (weights and biases) does a 2-8-8-1 network have?",
+        answer=_ex_params,
+        solution=lambda: ("Each layer has (inputs × units) weights and one bias per unit: "
+                          "(2·8 + 8) + (8·8 + 8) + (8·1 + 1) = 24 + 72 + 9 = "
+                          f"{_ex_params()}."),
+        rel_tol=0, abs_tol=0.5,
+        mistakes=lambda: [(2 * 8 + 8 * 8 + 8, "those are the weights only: add one bias "
+                                              "per hidden and output unit."),
+                          (_ex_params() - 1, "the output unit has a bias too."),
+                          (2 + 8 + 8 + 1, "that counts the neurons, not the parameters.")],
+    ),
+    Exercise(
+        question="100 training points, batch size 8, 30 epochs: how many optimizer steps? "
+                 "(The last batch of an epoch may be smaller; it is still one step.)",
+        answer=_ex_steps,
+        solution=lambda: (f"An epoch needs ceil(100 / 8) = {-(-100 // 8)} batches (12 of 8 "
+                          f"and one of 4), so 30 epochs take {_ex_steps()} steps."),
+        rel_tol=0, abs_tol=0.5,
+        mistakes=lambda: [(100 / 8 * 30, "a step is a whole batch: round 100/8 up to 13 "
+                                         "batches per epoch."),
+                          (100 // 8 * 30, "the last 4 points form a batch of their own: 13 "
+                                          "batches per epoch, not 12."),
+                          (30, "that is the number of epochs; each epoch has 13 steps."),
+                          (100 * 30, "one step per batch of 8, not one per point.")],
+    ),
+    Exercise(
+        question="The network gives the logit z = 0.8 (so ŷ = σ(0.8)) for a point of class "
+                 "y = 0. What is its binary cross-entropy loss "
+                 "−[y·ln ŷ + (1 − y)·ln(1 − ŷ)]? (4 decimals)",
+        answer=_ex_bce,
+        solution=lambda: ("With y = 0 only −ln(1 − ŷ) is left; ŷ = σ(0.8) = "
+                          f"{_ex_dz():.4f}, so the loss is −ln(1 − {_ex_dz():.4f}) = "
+                          f"ln(1 + e^0.8) = {_ex_bce():.4f}."),
+        mistakes=lambda: [(_ex_bce(0.8, 1.0), "that is −ln ŷ, the loss if the point were of "
+                                              "class 1; here y = 0."),
+                          (_ex_dz(), "that is the output ŷ = σ(0.8), not the loss."),
+                          (float(np.log10(1 + np.exp(0.8))), "the loss uses the natural "
+                                                             "logarithm, not log10.")],
+    ),
+    Exercise(
+        question="For the same point (z = 0.8, y = 0), what is dL/dz, the gradient of the "
+                 "binary cross-entropy with respect to the logit? (4 decimals)",
+        answer=_ex_dz,
+        solution=lambda: ("For a sigmoid output with binary cross-entropy, the σ'(z) factors "
+                          f"cancel and dL/dz = ŷ − y = σ(0.8) − 0 = {_ex_dz():.4f}."),
+        mistakes=lambda: [(_ex_dz() ** 2 * (1 - _ex_dz()), "you multiplied by σ'(z) = "
+                                                           "ŷ(1 − ŷ) as with the squared "
+                                                           "error: with binary cross-entropy "
+                                                           "it cancels; dL/dz = ŷ − y."),
+                          (_ex_dz() * (1 - _ex_dz()), "that is σ'(z) = ŷ(1 − ŷ) alone; "
+                                                      "dL/dz = ŷ − y."),
+                          (_ex_dz(0.8, 1.0), "that is ŷ − 1: the point is of class y = 0."),
+                          (_ex_bce(), "that is the loss itself, not its gradient.")],
+    ),
+    Exercise(
+        question="XOR's four corners: (0,0) and (1,1) are class 0, (0,1) and (1,0) class 1. "
+                 "What is the best accuracy a network with no hidden layer (one straight "
+                 "line as its boundary) can reach on them?",
+        answer=best_line_accuracy_on_xor,
+        solution=lambda: ("A line can put three corners on their right sides, never all "
+                          "four (the classes sit on the two diagonals): the best accuracy is "
+                          f"{best_line_accuracy_on_xor():.2f}. A hidden layer bends the "
+                          "boundary, and then 1.0 is reachable."),
+        rel_tol=0, abs_tol=0.01,
+        mistakes=lambda: [(0.5, "a line can do better than chance: try x1 + x2 >= 0.5 — it "
+                                "is wrong on one corner only."),
+                          (1.0, "no straight line separates XOR's classes: that is why the "
+                                "network needs a hidden layer.")],
+    ),
+])
