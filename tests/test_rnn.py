@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nnlab.core.gradcheck import central_difference
 from nnlab.engine import rnn as R
-from nnlab.engine import rnn_symbolic as S
+from nnlab.engine.rnn import symbolic as S
 from tests.conftest import torch_or_skip
 
 TORCH_CELLS = {"rnn": "RNNCell", "gru": "GRUCell", "lstm": "LSTMCell"}
@@ -190,21 +191,6 @@ def test_sequence_model_loss_matches_torch_losses():
 
 
 # -- finite differences (always) --------------------------------------------------------------
-def _numeric(f, arr, eps=1e-6):
-    g = np.zeros_like(arr)
-    it = np.nditer(arr, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
-        old = arr[i]
-        arr[i] = old + eps
-        fp = f()
-        arr[i] = old - eps
-        fm = f()
-        arr[i] = old
-        g[i] = (fp - fm) / (2 * eps)
-    return g
-
-
 @pytest.mark.parametrize("cell,nonlinearity", [("rnn", "tanh"), ("rnn", "sigmoid"), ("rnn", "relu"),
                                                ("gru", "tanh"), ("lstm", "tanh")])
 def test_bptt_matches_finite_differences(cell, nonlinearity):
@@ -226,11 +212,11 @@ def test_bptt_matches_finite_differences(cell, nonlinearity):
     run = R.run_sequence(cell, xs, p, h0=h0, c0=c0, nonlinearity=nonlinearity)
     g = R.bptt(run, dhs=w, dc_last=2 * run.cs[-1] if cell == "lstm" else None)
     for name in R.PARAM_NAMES:
-        np.testing.assert_allclose(getattr(g, name), _numeric(loss, p[name]), atol=1e-6, rtol=1e-5)
-    np.testing.assert_allclose(g.xs, _numeric(loss, xs), atol=1e-6, rtol=1e-5)
-    np.testing.assert_allclose(g.hs[0], _numeric(loss, h0), atol=1e-6, rtol=1e-5)
+        np.testing.assert_allclose(getattr(g, name), central_difference(loss, p[name]), atol=1e-6, rtol=1e-5)
+    np.testing.assert_allclose(g.xs, central_difference(loss, xs), atol=1e-6, rtol=1e-5)
+    np.testing.assert_allclose(g.hs[0], central_difference(loss, h0), atol=1e-6, rtol=1e-5)
     if cell == "lstm":
-        np.testing.assert_allclose(g.cs[0], _numeric(loss, c0), atol=1e-6, rtol=1e-5)
+        np.testing.assert_allclose(g.cs[0], central_difference(loss, c0), atol=1e-6, rtol=1e-5)
 
 
 def test_bptt_hidden_state_gradient_by_finite_differences_at_a_middle_step():
@@ -246,7 +232,7 @@ def test_bptt_hidden_state_gradient_by_finite_differences_at_a_middle_step():
     def loss():
         return float(R.run_sequence("gru", xs[2:], p, h0=h2).outputs()[-1] @ v)
 
-    np.testing.assert_allclose(g.hs[2], _numeric(loss, h2), atol=1e-7)
+    np.testing.assert_allclose(g.hs[2], central_difference(loss, h2), atol=1e-7)
 
 
 @pytest.mark.parametrize("mode,loss", [("many_to_one", "cross_entropy"),
@@ -260,7 +246,7 @@ def test_sequence_model_gradients_by_finite_differences(cell, mode, loss):
     t = rng.integers(0, 2, shape) if loss == "cross_entropy" else rng.standard_normal(shape + (2,))
     _, grads = m.loss_and_grads(xs, t)
     for k, param in enumerate(m.params):
-        num = _numeric(lambda: m.loss_and_grads(xs, t)[0], param)
+        num = central_difference(lambda: m.loss_and_grads(xs, t)[0], param)
         np.testing.assert_allclose(grads[k], num, atol=1e-7, rtol=1e-5)
 
 
@@ -402,28 +388,3 @@ def test_bad_input_names_the_argument(call, name):
         call()
     msg = str(err.value)
     assert msg.startswith(f"{name}:") and "\n" not in msg
-
-
-# -- exercises --------------------------------------------------------------------------------
-def test_exercises_have_independent_answers():
-    ex = R.exercises
-    assert ex.check(1, round(math.tanh(0.5 * 1.0 + 0.8 * 0.5 + 0.1), 4))
-    s = 1 / (1 + math.exp(-1.5))
-    n = math.tanh(1.0 + s * 0.5)
-    assert ex.check(2, (1 - s) * n + s * 0.5)
-    assert not ex.check(2, s * n + (1 - s) * 0.5)
-    assert "swapped" in ex.check(2, s * n + (1 - s) * 0.5).message
-    assert ex.check(3, s * 1.0 + s * math.tanh(1.5))
-    assert ex.check(4, 4 * (64 * 10 + 64 * 64 + 2 * 64))
-    assert "two bias" in ex.check(4, 4 * (64 * 10 + 64 * 64 + 64)).message
-    for k in range(1, len(ex) + 1):
-        assert ex.check(k, ex.exercises[k - 1].expected())
-        assert ex.solution(k)
-
-
-def test_exercise_on_word_vectors_by_hand():
-    win, world = (0.57, 0.01, 0.02), (0.11, 0.27, 0.45)   # the slides' table (notes 001)
-    dot = sum(a * b for a, b in zip(win, world))
-    cos = dot / math.sqrt(sum(a * a for a in win) * sum(b * b for b in world))
-    assert R.exercises.check(5, round(cos, 3))
-    assert "dot product" in R.exercises.check(5, dot).message

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core import functional as F
 from ..core import validate as V
 from ..core.data import load_csv
 
@@ -66,14 +67,6 @@ def similarity_matrix(vectors: dict) -> tuple[list, np.ndarray]:
         V.fail("vectors", "non-zero vectors", words[int(np.argmin(n))])
     U = X / n[:, None]
     return words, np.clip(U @ U.T, -1.0, 1.0)
-
-
-def softmax(z, axis: int = -1) -> np.ndarray:
-    z = np.asarray(z, dtype=float)
-    m = np.max(z, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
-    e = np.exp(z - m)
-    return e / e.sum(axis=axis, keepdims=True)
 
 
 def embed(sentence, vectors: dict) -> np.ndarray:
@@ -132,7 +125,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal=Fa
             scores = np.where(m, scores, -np.inf)
         else:
             scores = scores + V.finite_array("attn_mask", m)
-    return softmax(scores, axis=-1) @ v
+    return F.softmax(scores, axis=-1) @ v
 
 
 def self_attention(X, W_q=None, W_k=None, W_v=None, scale=None) -> Attention:
@@ -160,7 +153,7 @@ def self_attention(X, W_q=None, W_k=None, W_v=None, scale=None) -> Attention:
     Q, K, Vv = X @ W_q, X @ W_k, X @ W_v
     s = 1.0 / np.sqrt(Q.shape[1]) if scale is None else V.finite_number("scale", scale)
     scores = Q @ K.T * s
-    weights = softmax(scores, axis=1)
+    weights = F.softmax(scores, axis=1)
     return Attention(X, Q, K, Vv, scores, weights, weights @ Vv, s)
 
 

@@ -1,8 +1,10 @@
-"""Drawings and explorers of notebook 08: the time-step explorer, the gradient-flow explorer
-and the attention explorer, plus static drawings (the three architectures, training curves).
+"""Notebook 08's main explorer (the time-step explorer) and its static drawings (the three
+architectures, training curves, generated sequences). The other two explorers of notebook 08
+are in nnlab.views.gradient_flow_view and nnlab.views.attention_view.
 
 Every figure is made by nnlab.views.ui.new_figure (outside pyplot) and drawn once; a slider change
-updates the artists and re-encodes the PNG.
+updates the artists and re-encodes the PNG. The time-step explorer's bars, formulas and `state()`
+are read from `SequenceRun.step(t)`: what the cells computed, never recomputed here.
 """
 from __future__ import annotations
 
@@ -10,9 +12,8 @@ import ipywidgets as W
 import numpy as np
 
 from ..core import validate as V
-from ..engine import attention as A
 from ..engine import rnn as R
-from ..engine.rnn_symbolic import TEXT
+from ..engine.rnn.symbolic import TEXT
 from .ui import Explorer, FigureView, new_figure, png_bytes, slider
 
 COLORS = {"rnn": "#1f77b4", "gru": "#2ca02c", "lstm": "#d62728"}
@@ -29,7 +30,8 @@ def show(fig):
     return Image(data=data, format="png")
 
 
-def _fmt_vec(v) -> str:
+def fmt_vec(v) -> str:
+    """A vector as shown in the explanations: [+0.123, -0.456]."""
     return "[" + ", ".join(f"{float(a):+.3f}" for a in np.ravel(v)) + "]"
 
 
@@ -269,231 +271,62 @@ class TimeStepExplorer(Explorer):
         ax2.legend(fontsize=7, loc="lower left", ncol=3)
         self.fig.tight_layout()
 
+    def step(self) -> R.Step:
+        """Step t of the run, as the cells computed it."""
+        return self.run().step(int(self.controls["t"].value))
+
     def state(self) -> dict:
-        run = self.run()
-        t = int(self.controls["t"].value)
-        cell = run.cell
-        g = run.gates[t - 1]
-        out = {"cell": cell, "t": t, "x_t": round(float(self.inputs[t - 1]), 4)}
-        for name in R.GATES[cell]:
-            if name != "a":
-                out[name] = [round(float(v), 4) for v in g[name][0]]
-        if cell == "lstm":
-            out["c"] = [round(float(v), 4) for v in run.cs[t, 0]]
-        out["h"] = [round(float(v), 4) for v in run.hs[t, 0]]
+        st = self.step()
+        out = {"cell": st.cell, "t": st.t, "x_t": round(float(st.x[0]), 4)}
+        for name, v in st.gates.items():
+            out[name] = [round(float(a), 4) for a in v]
+        if st.c is not None:
+            out["c"] = [round(float(a), 4) for a in st.c]
+        out["h"] = [round(float(a), 4) for a in st.h]
         return out
 
     def update(self, full: bool = False) -> None:
         run = self.run()
-        cell, t = run.cell, int(self.controls["t"].value)
-        g = run.gates[t - 1]
-        vals = {n: g[n][0] for n in R.GATES[cell] if n != "a"}
-        vals["h"] = run.hs[t, 0]
-        if cell == "lstm":
-            vals["c"] = run.cs[t, 0]
-        for bar, (n, u) in zip(self._bars, self._bar_items(cell)):
+        st = run.step(int(self.controls["t"].value))
+        vals = dict(st.gates, h=st.h)
+        if st.c is not None:
+            vals["c"] = st.c
+        for bar, (n, u) in zip(self._bars, self._bar_items(st.cell)):
             bar.set_height(float(vals[n][u]))
-        self._bar_title.set_text(f"{cell.upper()} at step t = {t}: gates and state")
+        self._bar_title.set_text(f"{st.cell.upper()} at step t = {st.t}: gates and state")
         self._x_line.set_ydata(self.inputs)
         for u, line in enumerate(self._h_lines):
             line.set_ydata(run.hs[:, 0, u])
-        self._t_line.set_xdata([t, t])
+        self._t_line.set_xdata([st.t, st.t])
         self.view.refresh(full=full)
-        self.readout.value = self._formulas(run, t)
+        self.readout.value = "<br>".join(explain_step(st))
 
-    def _formulas(self, run, t):
-        cell, g = run.cell, run.gates[t - 1]
-        p = run.params
-        x = run.xs[t - 1, 0]
-        h_prev = run.hs[t - 1, 0]
-        H = self.HIDDEN
-        rows = [f"<b>step t = {t}</b>: x_t = {float(x[0]):+.3f}, h_(t-1) = {_fmt_vec(h_prev)}"
-                + (f", c_(t-1) = {_fmt_vec(run.cs[t - 1, 0])}" if cell == "lstm" else "")]
-        pre_all = x @ p["W_ih"].T + p["b_ih"] + h_prev @ p["W_hh"].T + p["b_hh"]
-        for k, (name, formula) in enumerate(TEXT[cell]):
-            letter = name[0]
-            if cell == "rnn":
-                val = f"tanh({_fmt_vec(pre_all)}) = {_fmt_vec(run.hs[t, 0])}"
-            elif letter in R.GATES[cell]:
-                j = R.GATES[cell].index(letter)
-                if cell == "gru" and letter == "n":
-                    gi = x @ p["W_ih"].T[:, 2 * H:] + p["b_ih"][2 * H:]
-                    val = (f"tanh({_fmt_vec(gi)} + {_fmt_vec(g['r'][0])} ⊙ {_fmt_vec(g['hn'][0])})"
-                           f" = {_fmt_vec(g['n'][0])}")
-                else:
-                    fn = "tanh" if letter in ("g", "n") else "σ"
-                    val = f"{fn}({_fmt_vec(pre_all[j * H:(j + 1) * H])}) = {_fmt_vec(g[letter][0])}"
-            elif letter == "c":
-                val = _fmt_vec(run.cs[t, 0])
-            else:
-                val = _fmt_vec(run.hs[t, 0])
-            rows.append(f"<code>{name} = {formula}</code><br>&nbsp;&nbsp;= {val}")
-        return "<br>".join(rows)
+
+def explain_step(st: R.Step) -> list[str]:
+    """The formulas of one step with its numbers (HTML lines), every number read from `st`."""
+    v = fmt_vec
+    rows = [f"<b>step t = {st.t}</b>: x_t = {float(st.x[0]):+.3f}, h_(t-1) = {v(st.h_prev)}"
+            + (f", c_(t-1) = {v(st.c_prev)}" if st.c is not None else "")]
+    for name, formula in TEXT[st.cell]:
+        k = name[0]
+        if st.cell == "rnn":
+            val = f"{st.nonlinearity}({v(st.pre['h'])}) = {v(st.h)}"
+        elif st.cell == "gru" and k == "n":
+            val = f"tanh({v(st.x_n)} + {v(st.gates['r'])} ⊙ {v(st.hn)}) = {v(st.gates['n'])}"
+        elif k in st.gates:
+            val = f"{'tanh' if k in ('g', 'n') else 'σ'}({v(st.pre[k])}) = {v(st.gates[k])}"
+        elif k == "c":
+            g = st.gates
+            val = f"{v(g['f'])} ⊙ {v(st.c_prev)} + {v(g['i'])} ⊙ {v(g['g'])} = {v(st.c)}"
+        elif st.cell == "gru":
+            z = v(st.gates["z"])
+            val = f"(1 − {z}) ⊙ {v(st.gates['n'])} + {z} ⊙ {v(st.h_prev)} = {v(st.h)}"
+        else:
+            val = f"{v(st.gates['o'])} ⊙ tanh({v(st.c)}) = {v(st.h)}"
+        rows.append(f"<code>{name} = {formula}</code><br>&nbsp;&nbsp;= {val}")
+    return rows
 
 
 def factory() -> TimeStepExplorer:
     """The main explorer of notebook 08 (named in its metadata)."""
     return TimeStepExplorer()
-
-
-# -- 2. vanishing and exploding gradients ------------------------------------------------------
-class GradientFlowExplorer(Explorer):
-    """‖∂L/∂h_t‖ / ‖∂L/∂h_T‖ for every earlier t, RNN vs GRU vs LSTM (log scale).
-
-    Sliders: the recurrent-weight scale (main), the sequence length T, the gate bias (forget
-    gate of the LSTM, update gate of the GRU) and the RNN's nonlinearity.
-    """
-
-    FLOOR, CEIL = 1e-16, 1e8
-
-    def __init__(self, scale: float = 1.0, T: int = 30, gate_bias: float = 0.0,
-                 hidden_size: int = 8, seed: int = 0):
-        self.hidden_size, self.seed = hidden_size, seed
-        self.controls = {
-            "scale": slider("recurrent-weight scale", scale, 0.25, 3.0, 0.05),
-            "T": W.IntSlider(value=T, min=2, max=80, description="sequence length T",
-                             continuous_update=False, style={"description_width": "initial"}),
-            "gate_bias": slider("gate bias b (keep the memory)", gate_bias, -3.0, 5.0, 0.25),
-            "nonlinearity": W.Dropdown(options=["tanh", "relu"], value="tanh",
-                                       description="RNN act."),
-        }
-        self.mark_main(self.controls["scale"])
-        fig, ax = new_figure(640, 320)
-        self.fig, self.ax = fig, ax
-        self.lines = {c: ax.semilogy([0], [1], "-", color=COLORS[c], label=c.upper(), lw=1.8)[0]
-                      for c in R.CELLS}
-        self.lines["lstm_c"] = ax.semilogy([0], [1], "--", color=COLORS["lstm"], lw=1.2,
-                                           label="LSTM, along the cell state c")[0]
-        ax.set_ylim(self.FLOOR, self.CEIL)
-        ax.set_xlim(0, self.controls["T"].max)
-        ax.set_xlabel("steps back from the end, T − t (the loss reads h_T, at 0)")
-        ax.set_ylabel("‖∂L/∂h_t‖ / ‖∂L/∂h_T‖")
-        self.title = ax.set_title("gradient reaching step t, scale 0.00, gate bias 0.00", fontsize=10)
-        ax.grid(alpha=0.3, which="major")
-        ax.legend(fontsize=8, loc="lower right")
-        fig.tight_layout()
-        self.view = FigureView(fig, "gradient norm reaching each earlier time step",
-                               animated=[*self.lines.values(), self.title])
-        self.views = [self.view]
-        self.readout = W.HTML()
-        self.readout.add_class("nnlab-readout")
-        for c in self.controls.values():
-            c.observe(self._on_change, names="value")
-        self.widget = W.VBox([W.HBox([self.controls["scale"], self.controls["T"]]),
-                              W.HBox([self.controls["gate_bias"], self.controls["nonlinearity"]]),
-                              self.view.image, self.readout])
-        self.update()
-
-    def _on_change(self, _=None):
-        self.update()
-
-    def curves(self) -> dict:
-        c = self.controls
-        kw = dict(T=int(c["T"].value), scale=float(c["scale"].value),
-                  hidden_size=self.hidden_size, gate_bias=float(c["gate_bias"].value),
-                  seed=self.seed)
-        lstm_h, lstm_c = R.gradient_flow("lstm", wrt="both", **kw)
-        return {"rnn": R.gradient_flow("rnn", nonlinearity=c["nonlinearity"].value, **kw),
-                "gru": R.gradient_flow("gru", **kw), "lstm": lstm_h, "lstm_c": lstm_c}
-
-    def state(self) -> dict:
-        cur = self.curves()
-        c = self.controls
-        s = {"scale": round(float(c["scale"].value), 4), "T": int(c["T"].value),
-             "gate_bias": round(float(c["gate_bias"].value), 4),
-             "nonlinearity": c["nonlinearity"].value}
-        for k, v in cur.items():
-            s[f"{k}_t0"] = float(f"{v[0]:.3g}")
-        return s
-
-    def update(self) -> None:
-        cur = self.curves()
-        T = int(self.controls["T"].value)
-        back = T - np.arange(T + 1)     # steps back from the end: a fixed axis, no full redraw
-        for k, v in cur.items():
-            self.lines[k].set_data(back, np.clip(v, self.FLOOR, self.CEIL))
-        self.title.set_text(f"gradient reaching step t, scale {self.controls['scale'].value:.2f}, "
-                            f"gate bias {self.controls['gate_bias'].value:.2f}")
-        self.view.refresh()
-        self.readout.value = ("‖∂L/∂h_0‖ relative to ‖∂L/∂h_T‖: " + ", ".join(
-            f"{k.upper().replace('_C', ' (c)')} <b>{v[0]:.3g}</b>" for k, v in cur.items()))
-
-
-# -- 3. attention: "bank" in context --------------------------------------------------------
-class AttentionExplorer(Explorer):
-    """"the <w> bank": slide <w> from "river" to "money" and watch bank's representation move."""
-
-    AXES = ("money", "nature", "grammar")
-
-    def __init__(self, context: float = 0.0, sharpness: float = 3.0):
-        self.vectors = A.bank_vectors()
-        self.controls = {"context": slider("context word: river → money", context, 0.0, 1.0, 0.05),
-                         "sharpness": slider("sharpness of W_q", sharpness, 0.0, 10.0, 0.25)}
-        self.mark_main(self.controls["context"])
-        fig, (ax1, ax2) = new_figure(760, 300, ncols=2)
-        self.fig = fig
-        r = A.bank_in_context(context, sharpness, self.vectors)
-        self.im = ax1.imshow(r["attention"].weights, vmin=0, vmax=1, cmap="Blues")
-        labels = ["the", "context", "bank"]
-        ax1.set_xticks(range(3), labels)
-        ax1.set_yticks(range(3), labels)
-        ax1.set_xlabel("key (attended word)")
-        ax1.set_ylabel("query (word being updated)")
-        ax1.set_title("attention weights softmax(QKᵀ/√d_k)", fontsize=10)
-        self.cell_text = [ax1.text(j, 2, "", ha="center", va="center", fontsize=9)
-                          for j in range(3)]   # the row of "bank" (fewer texts: faster redraw)
-        xs = np.arange(3)
-        self.bars_static = ax2.bar(xs - 0.2, r["static"], 0.4, color="#bbbbbb",
-                                   label="bank, static vector")
-        self.bars_ctx = ax2.bar(xs + 0.2, r["contextual"], 0.4, color="#1f77b4",
-                                label="bank after attention")
-        ax2.set_xticks(xs, self.AXES)
-        ax2.set_ylim(0, 1)
-        ax2.set_ylabel("component")
-        self.title2 = ax2.set_title("bank: cos to money 0.000, to river 0.000", fontsize=10)
-        ax2.legend(fontsize=8, loc="upper right")
-        ax2.grid(alpha=0.3, axis="y")
-        fig.tight_layout()
-        self.view = FigureView(fig, "attention weights and the vector of bank",
-                               animated=[self.im, *self.cell_text,
-                                         *self.bars_ctx, self.title2])
-        self.views = [self.view]
-        self.readout = W.HTML()
-        self.readout.add_class("nnlab-readout")
-        for c in self.controls.values():
-            c.observe(self._on_change, names="value")
-        self.widget = W.VBox([W.HBox(list(self.controls.values())), self.view.image,
-                              self.readout])
-        self.update()
-
-    def _on_change(self, _=None):
-        self.update()
-
-    def result(self):
-        return A.bank_in_context(float(self.controls["context"].value),
-                                 float(self.controls["sharpness"].value), self.vectors)
-
-    def state(self) -> dict:
-        r = self.result()
-        return {"context": round(float(self.controls["context"].value), 4),
-                "sharpness": round(float(self.controls["sharpness"].value), 4),
-                "bank_weights": [round(float(v), 4) for v in r["attention"].weights[2]],
-                "bank_vector": [round(float(v), 4) for v in r["contextual"]],
-                "cos_money": round(r["cos_money"], 4), "cos_river": round(r["cos_river"], 4)}
-
-    def update(self) -> None:
-        r = self.result()
-        w = r["attention"].weights
-        self.im.set_array(w)
-        for j, t in enumerate(self.cell_text):
-            t.set_text(f"{w[2, j]:.2f}")
-            t.set_color("white" if w[2, j] > 0.6 else "black")
-        for b, v in zip(self.bars_ctx, r["contextual"]):
-            b.set_height(float(v))
-        self.title2.set_text(f"bank: cos to money {r['cos_money']:.3f}, to river {r['cos_river']:.3f}")
-        self.view.refresh()
-        self.readout.value = (
-            f"bank attends to [the, context, bank] with weights {_fmt_vec(w[2])}; its new vector "
-            f"{_fmt_vec(r['contextual'])} (static {_fmt_vec(r['static'])}). cos(bank, money) = "
-            f"<b>{r['cos_money']:.3f}</b> (static {r['static_cos_money']:.3f}), cos(bank, river) = "
-            f"<b>{r['cos_river']:.3f}</b> (static {r['static_cos_river']:.3f}).")

@@ -3,15 +3,16 @@
 `gate_equations(cell)` writes every line of a cell for ONE hidden unit and ONE input (all
 weights scalars), with PyTorch's weight names (W_ir, W_hr, b_ir, b_hr, ...) and σ kept as a
 named function so that it prints as σ(...). `gate_functions(cell)` lambdifies them once (σ
-replaced by 1/(1 + e^-x)) for checking the numbers against nnlab.engine.rnn. sympy is imported
-inside the functions (import nnlab stays cheap), and results are cached.
+replaced by nnlab.core.functional.sigmoid_expr) for checking the numbers against the cells.
+sympy is imported inside the functions (import nnlab stays cheap), and results are cached.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
-from ..core import validate as V
-from .rnn import CELLS, NONLINEARITIES
+from ...core import functional as F
+from ...core import validate as V
+from .cells import CELLS, GATES, NONLINEARITIES
 
 # the formulas in vector form, as text (no sympy needed; used by the explorer)
 TEXT = {
@@ -99,7 +100,7 @@ def gate_functions(cell: str, nonlinearity: str = "tanh") -> dict:
     for name, eq in gate_equations(cell, nonlinearity):
         expr = eq.rhs.subs(known)
         known[eq.lhs] = expr
-        expr = expr.replace(sigma, lambda a: 1 / (1 + sp.exp(-a)))
+        expr = expr.replace(sigma, F.sigmoid_expr)
         args = sorted(expr.free_symbols, key=lambda q: q.name)
         funcs[name] = ([a.name for a in args], sp.lambdify(args, expr, "numpy"))
     return funcs
@@ -122,8 +123,6 @@ def evaluate(cell: str, values: dict, nonlinearity: str = "tanh") -> dict:
 
 def scalar_values(cell: str, params: dict, x: float, h: float, c: float = 0.0) -> dict:
     """The symbol values of a 1-unit, 1-input cell whose weights are in PyTorch's layout."""
-    from .rnn import GATES
-
     cell = V.choice("cell", cell, CELLS)
     vals = {"x_t": x, "h_{t-1}": h, "c_{t-1}": c}
     if cell == "rnn":

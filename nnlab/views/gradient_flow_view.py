@@ -1,0 +1,94 @@
+"""The gradient-flow explorer of notebook 08: ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖ through time, RNN vs GRU vs LSTM.
+
+Every curve and every number of its readout is `nnlab.engine.rnn.gradient_flow`'s result.
+"""
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from ..engine import rnn as R
+from .rnn_view import COLORS
+from .ui import Explorer, FigureView, new_figure, slider
+
+
+class GradientFlowExplorer(Explorer):
+    """‖∂L/∂h_t‖ / ‖∂L/∂h_T‖ for every earlier t, RNN vs GRU vs LSTM (log scale).
+
+    Sliders: the recurrent-weight scale (main), the sequence length T, the gate bias (forget
+    gate of the LSTM, update gate of the GRU) and the RNN's nonlinearity.
+    """
+
+    FLOOR, CEIL = 1e-16, 1e8
+
+    def __init__(self, scale: float = 1.0, T: int = 30, gate_bias: float = 0.0,
+                 hidden_size: int = 8, seed: int = 0):
+        self.hidden_size, self.seed = hidden_size, seed
+        self.controls = {
+            "scale": slider("recurrent-weight scale", scale, 0.25, 3.0, 0.05),
+            "T": W.IntSlider(value=T, min=2, max=80, description="sequence length T",
+                             continuous_update=False, style={"description_width": "initial"}),
+            "gate_bias": slider("gate bias b (keep the memory)", gate_bias, -3.0, 5.0, 0.25),
+            "nonlinearity": W.Dropdown(options=["tanh", "relu"], value="tanh",
+                                       description="RNN act."),
+        }
+        self.mark_main(self.controls["scale"])
+        fig, ax = new_figure(640, 320)
+        self.fig, self.ax = fig, ax
+        self.lines = {c: ax.semilogy([0], [1], "-", color=COLORS[c], label=c.upper(), lw=1.8)[0]
+                      for c in R.CELLS}
+        self.lines["lstm_c"] = ax.semilogy([0], [1], "--", color=COLORS["lstm"], lw=1.2,
+                                           label="LSTM, along the cell state c")[0]
+        ax.set_ylim(self.FLOOR, self.CEIL)
+        ax.set_xlim(0, self.controls["T"].max)
+        ax.set_xlabel("steps back from the end, T − t (the loss reads h_T, at 0)")
+        ax.set_ylabel("‖∂L/∂h_t‖ / ‖∂L/∂h_T‖")
+        self.title = ax.set_title("gradient reaching step t, scale 0.00, gate bias 0.00", fontsize=10)
+        ax.grid(alpha=0.3, which="major")
+        ax.legend(fontsize=8, loc="lower right")
+        fig.tight_layout()
+        self.view = FigureView(fig, "gradient norm reaching each earlier time step",
+                               animated=[*self.lines.values(), self.title])
+        self.views = [self.view]
+        self.readout = W.HTML()
+        self.readout.add_class("nnlab-readout")
+        for c in self.controls.values():
+            c.observe(self._on_change, names="value")
+        self.widget = W.VBox([W.HBox([self.controls["scale"], self.controls["T"]]),
+                              W.HBox([self.controls["gate_bias"], self.controls["nonlinearity"]]),
+                              self.view.image, self.readout])
+        self.update()
+
+    def _on_change(self, _=None):
+        self.update()
+
+    def curves(self) -> dict:
+        c = self.controls
+        kw = dict(T=int(c["T"].value), scale=float(c["scale"].value),
+                  hidden_size=self.hidden_size, gate_bias=float(c["gate_bias"].value),
+                  seed=self.seed)
+        lstm_h, lstm_c = R.gradient_flow("lstm", wrt="both", **kw)
+        return {"rnn": R.gradient_flow("rnn", nonlinearity=c["nonlinearity"].value, **kw),
+                "gru": R.gradient_flow("gru", **kw), "lstm": lstm_h, "lstm_c": lstm_c}
+
+    def state(self) -> dict:
+        cur = self.curves()
+        c = self.controls
+        s = {"scale": round(float(c["scale"].value), 4), "T": int(c["T"].value),
+             "gate_bias": round(float(c["gate_bias"].value), 4),
+             "nonlinearity": c["nonlinearity"].value}
+        for k, v in cur.items():
+            s[f"{k}_t0"] = float(f"{v[0]:.3g}")
+        return s
+
+    def update(self) -> None:
+        cur = self.curves()
+        T = int(self.controls["T"].value)
+        back = T - np.arange(T + 1)     # steps back from the end: a fixed axis, no full redraw
+        for k, v in cur.items():
+            self.lines[k].set_data(back, np.clip(v, self.FLOOR, self.CEIL))
+        self.title.set_text(f"gradient reaching step t, scale {self.controls['scale'].value:.2f}, "
+                            f"gate bias {self.controls['gate_bias'].value:.2f}")
+        self.view.refresh()
+        self.readout.value = ("‖∂L/∂h_0‖ relative to ‖∂L/∂h_T‖: " + ", ".join(
+            f"{k.upper().replace('_C', ' (c)')} <b>{v[0]:.3g}</b>" for k, v in cur.items()))
