@@ -6,7 +6,7 @@ import pytest
 from nnlab.engine.datasets2d import make_split
 from nnlab.engine.mlp import train_mlp
 from nnlab.views.playground_view import (Playground, factory, network_layout, nice_ceiling,
-                                   weight_widths)
+                                         weight_widths)
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_every_control_recomputes_and_redraws(pg, name, value):
 def test_no_hidden_layer_disables_units_and_draws_a_2_1_network(pg):
     pg.controls["layers"].value = 0
     assert pg.controls["units"].disabled and pg.state()["n_params"] == 3
-    assert "network 2-1" in pg._axn.get_title()
+    assert "network 2-1" in pg.figure.network_axes.get_title()
     pg.controls["layers"].value = 1
     assert not pg.controls["units"].disabled and pg.state()["n_params"] == 2 * 4 + 4 + 4 + 1
 
@@ -138,19 +138,6 @@ def test_divergence_is_shown_not_raised(pg):
 def test_step_activation_explains_itself(pg):
     pg.controls["activation"].value = "step"
     assert "derivative is 0" in pg.readout.value
-
-
-@pytest.mark.slow
-def test_storm_of_main_changes_leaves_no_pyplot_figures():
-    plt.close("all")
-    p = factory()
-    try:
-        for i in range(1000):
-            p.main.value = (i * 7) % 41
-        assert p.state()["epoch"] == (999 * 7) % 41
-    finally:
-        p.close()
-    assert plt.get_fignums() == []
 
 
 def test_layout_and_widths_helpers():
@@ -209,3 +196,30 @@ def test_picture_is_the_explorers_current_image(pg):
     assert pic._repr_png_() == image(pg) and pic._repr_png_().startswith(b"\x89PNG")
     assert repr(pic) == ("<figure: the playground at epoch 4: circle, network 2-4-4-1, tanh, "
                          "sgd lr 0.03, batch 10, seed 0>")
+
+
+def test_factory_is_the_default_playground_with_the_epoch_as_main_control():
+    a, b = factory(), Playground()
+    try:
+        assert a.main is a.controls["epoch"] and a.state() == b.state()
+    finally:
+        a.close()
+        b.close()
+
+
+@pytest.mark.parametrize("changes", [{"epoch": 6}, {"dataset": "xor", "epoch": 4, "lr": 0.3},
+                                     {"loss": "mse", "batch_size": 7, "epoch": 3}])
+def test_readout_and_titles_are_read_from_the_trainer(pg, changes):
+    """Every number the readout and the titles show is the trainer's, after any change."""
+    for name, value in changes.items():
+        pg.controls[name].value = value
+    tr, h = pg.trainer, pg.trainer.history
+    text = pg.readout.value
+    assert f"epoch <b>{tr.epoch}</b> ({tr.steps} steps, {tr.steps_per_epoch} per epoch)" in text
+    assert f"training loss <b>{h['train_loss'][-1]:.4f}</b>" in text
+    assert f"test loss <b>{h['test_loss'][-1]:.4f}</b>" in text
+    assert f"training <b>{h['train_acc'][-1]:.3f}</b>, test <b>{h['test_acc'][-1]:.3f}</b>" in text
+    sizes = "-".join(map(str, tr.model.sizes))
+    assert pg.figure.network_axes.get_title() == f"network {sizes}: {tr.model.n_params} parameters"
+    line = pg.figure.train_line.get_ydata()
+    assert np.array_equal(line, h["train_loss"]) and len(line) == tr.epoch + 1
