@@ -132,7 +132,7 @@ def test_explain_ends_with_the_step_and_has_no_side_effect():
             t = opt.t
             new = opt.step(x, [np.array([0.2, 0.4])])
             assert t == 3 and rows[-1][0] == "θ"
-            assert rows[-1][3] == O._fmt(new[0])
+            assert rows[-1][3] == O.fmt(new[0])
             assert all(len(r) == 4 for r in rows)
 
 
@@ -361,7 +361,9 @@ def test_no_warnings_in_a_normal_race():
 
 # -- exercises ---------------------------------------------------------------------------------
 def test_exercises():
-    ex = O.exercises
+    from nnlab.course import optim as CO
+
+    ex = CO.exercises
     assert ex.check(1, 2 - 0.1 * 4) and "against" in ex.check(1, 2.4).message
     assert ex.check(2, -0.29) and ex.check(2, -0.2).ok is False
     first = 1 - 1e-3 * 5 / (math.sqrt(25) + 1e-8)

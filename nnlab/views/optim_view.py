@@ -203,7 +203,7 @@ class OptimizerExplorer(Explorer):
         g = gf(opt.lookahead([x])[0])
         if not np.all(np.isfinite(g)):
             return None
-        return [("θ", f"θ after step {k}", "", O._fmt(x))] + opt.explain([x], [g])
+        return [("θ", f"θ after step {k}", "", O.fmt(x))] + opt.explain([x], [g])
 
     # -- callbacks ----------------------------------------------------------------------------
     def _on_change(self, _change=None):

@@ -144,7 +144,9 @@ assert np.allclose(np.abs(x1 - np.array(bowl.start)), 0.05, rtol=1e-6)
 # ## 4. What the notes say about each optimizer
 # Quoted from the notes (use, pros, cons):
 # %%
-for name, facts in O.NOTES_FACTS.items():
+from nnlab.course import optim as course
+
+for name, facts in course.NOTES_FACTS.items():
     print(f"{name}:")
     for key in ("use", "pros", "cons"):
         print(f"   {key:4s}: " + ("; ".join(facts[key]) or "(none listed)"))
@@ -228,13 +230,13 @@ for name in ("nadam", "adamax"):
 # %% [markdown]
 # The slips found in the notes' optimizer formulas:
 # %%
-for slip in O.NOTES_SLIPS:
+for slip in course.NOTES_SLIPS:
     print("-", slip)
 # %% [markdown]
 # ## Exercises
 # Type your answer in place of `None` and run the cell. `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.engine.optim import exercises as ex
+from nnlab.course.optim import exercises as ex
 
 print(ex.show(1))
 # %%

@@ -1,0 +1,33 @@
+"""The optimizers of the course, as update rules on lists of numpy arrays.
+
+Every optimizer has `step(params, grads)`: `params` and `grads` are lists of numpy arrays of
+matching shapes; it returns a NEW list of arrays and keeps its state (velocities, moments,
+the step count) inside, keyed by position in the list. `reset()` forgets the state.
+
+By default (`form="torch"`) each class follows the algorithm documented by torch.optim (written
+as pseudo-code in its docstring), with the same names, hyperparameters and defaults (`SGD`,
+`Adagrad`, `RMSprop`, `Adam`, `Adamax`, `NAdam`), and the arithmetic is done in the same order,
+so the numbers agree with PyTorch to float64 rounding. `form="notes"` gives the form the course
+notes write (see `notes`).
+
+Each step records its intermediates (`optimizer.records`, one dict per parameter: the moments
+m, v, the bias corrections, the denominator, the new θ); `trace(params, grads)` returns those of
+the next step without taking it, and `explain(params, grads)` prints them line by line —
+(quantity, formula, formula with numbers, value) — from the rule's `Line` templates.
+
+Files: `base` (the shared machinery), `sgd`, `adaptive` (Adagrad, RMSprop), `adam` (Adam,
+Adamax, NAdam), `notes` (the notes' forms), `explain` (the line-by-line explanation), `run`
+(paths, the 2-D fast path, make_optimizer).
+"""
+from .adam import Adam, Adamax, AdamFamily, NAdam
+from .adaptive import Adagrad, RMSprop
+from .base import ARRAY, FORMS, SCALAR, Optimizer, lerp
+from .explain import SYMBOLS, Line, fmt, literal_text, placeholders
+from .run import (OPTIMIZERS, make_optimizer, needs_lookahead, run, run_2d, run_arrays,
+                  stable_lr_limit)
+from .sgd import GD, NAG, SGD, Momentum
+
+__all__ = ["SGD", "GD", "Momentum", "NAG", "Adagrad", "RMSprop", "Adam", "Adamax", "NAdam",
+           "AdamFamily", "OPTIMIZERS", "make_optimizer", "run", "run_arrays", "run_2d",
+           "needs_lookahead", "stable_lr_limit", "Optimizer", "FORMS", "ARRAY", "SCALAR", "lerp",
+           "fmt", "Line", "SYMBOLS", "placeholders", "literal_text"]

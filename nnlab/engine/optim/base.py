@@ -1,0 +1,187 @@
+"""What every optimizer shares: argument checks, per-position state, the record of one update.
+
+A rule is a method `update(p, g, st, xp)` of an `Optimizer` subclass. It reads the parameter p,
+the gradient g and the state dict st of one position in the parameter list, stores the new
+state in st, and returns its intermediates as a dict: every quantity it computed, under the
+names its explanation lines use (see `nnlab.engine.optim.explain`), the new parameter last
+under "theta". `xp` is the few functions a rule needs besides + − × ÷ and ** (sqrt, maximum,
+abs, zeros, ratio): `ARRAY` (numpy, used by `step`) or `SCALAR` (Python floats, used by the 2-D
+fast path `run_2d`). The rule is written once and runs on both.
+"""
+from __future__ import annotations
+
+import copy
+import math
+from types import SimpleNamespace
+
+import numpy as np
+
+from ...core.validate import fail, finite_array, finite_number
+from .explain import rows
+
+FORMS = ("torch", "notes")
+
+
+def _ratio_array(m, u):
+    """m/u where u > 0, else 0 (u = 0 only while every gradient was 0, and then m = 0)."""
+    return np.where(u > 0, m / np.where(u > 0, u, 1.0), 0.0)
+
+
+def _max_float(a, b):
+    return a if a >= b else b
+
+
+ARRAY = SimpleNamespace(sqrt=np.sqrt, maximum=np.maximum, abs=np.abs, zeros=np.zeros_like,
+                        ratio=_ratio_array)
+SCALAR = SimpleNamespace(sqrt=math.sqrt, maximum=_max_float, abs=abs, zeros=lambda p: 0.0,
+                         ratio=lambda m, u: m / u if u > 0 else 0.0)
+
+
+def lerp(a, b, w):
+    """torch.lerp's formula (a + w·(b − a) for w < 0.5, else b − (b − a)·(1 − w))."""
+    if w < 0.5:
+        return a + w * (b - a)
+    return b - (b - a) * (1 - w)
+
+
+# -- argument checks -------------------------------------------------------------------------------
+def check_form(form) -> str:
+    if not isinstance(form, str) or form.strip().lower() not in FORMS:
+        fail("form", "one of " + ", ".join(repr(f) for f in FORMS), form)
+    return form.strip().lower()
+
+
+def check_lr(value) -> float:
+    return finite_number("lr", value, minimum=0.0, strict_min=True)
+
+
+def check_unit(name, value) -> float:
+    """A number in [0, 1) (betas, momentum, alpha)."""
+    v = finite_number(name, value)
+    if not 0.0 <= v < 1.0:
+        fail(name, "a number in [0, 1)", value)
+    return v
+
+
+def check_nonneg(name, value) -> float:
+    return finite_number(name, value, minimum=0.0)
+
+
+def check_flag(name, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        fail(name, "True or False", value)
+    return bool(value)
+
+
+def check_betas(value) -> tuple[float, float]:
+    try:
+        b1, b2 = value
+    except (TypeError, ValueError):
+        fail("betas", "a pair (beta1, beta2), each in [0, 1)", value)
+    return check_unit("betas[0]", b1), check_unit("betas[1]", b2)
+
+
+class Optimizer:
+    """Base class: validation of params/grads, per-position state, the records for `explain`.
+
+    Subclasses set `name`, `forms`, the hyperparameters in __init__, `update` (the rule) and
+    `LINES` (its explanation: see nnlab.engine.optim.explain)."""
+
+    name = "optimizer"
+    forms = ("torch",)
+    LINES: tuple = ()
+
+    def __init__(self, form="torch"):
+        form = check_form(form)
+        if form not in self.forms:
+            fail("form", f"{' or '.join(repr(f) for f in self.forms)} for {type(self).__name__}",
+                 form)
+        self.form = form
+        self.reset()
+
+    # -- state ------------------------------------------------------------------------------
+    def reset(self) -> None:
+        self.t = 0
+        self.state: list[dict] = []
+        self.records: list[dict] = []
+
+    @property
+    def hyper(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("t", "state", "form", "records")}
+
+    def constants(self) -> dict:
+        """The numbers an explanation line may name besides the intermediates (t and the
+        hyperparameters, under the names of `explain.SYMBOLS`)."""
+        return {"t": self.t, "lr": self.lr, "wd": getattr(self, "weight_decay", 0.0)}
+
+    def lines(self) -> tuple:
+        """The explanation lines of this form of the rule."""
+        return self.LINES
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
+        extra = ", form='notes'" if self.form == "notes" else ""
+        return f"{type(self).__name__}({args}{extra})"
+
+    # -- checks -----------------------------------------------------------------------------
+    def check(self, params, grads):
+        """params and grads as lists of float arrays of matching shapes (else a ValueError)."""
+        if isinstance(params, np.ndarray) or not isinstance(params, (list, tuple)):
+            fail("params", "a list of numpy arrays", type(params).__name__)
+        if isinstance(grads, np.ndarray) or not isinstance(grads, (list, tuple)):
+            fail("grads", "a list of numpy arrays", type(grads).__name__)
+        if len(params) != len(grads):
+            fail("grads", f"a list of {len(params)} arrays (one per parameter)", len(grads))
+        ps = [finite_array(f"params[{i}]", p) for i, p in enumerate(params)]
+        gs = []
+        for i, (p, g) in enumerate(zip(ps, grads)):
+            g = finite_array(f"grads[{i}]", g)
+            if g.shape != p.shape:
+                fail(f"grads[{i}]", f"shape {p.shape} like params[{i}]", f"shape {g.shape}")
+            gs.append(g)
+        if self.state and (len(self.state) != len(ps) or any(
+                st["shape"] != p.shape for st, p in zip(self.state, ps))):
+            fail("params", "the same list of shapes as in the previous steps (or call reset())",
+                 [p.shape for p in ps])
+        return ps, gs
+
+    # -- public API -------------------------------------------------------------------------
+    def lookahead(self, params) -> list:
+        """Where the next gradient must be evaluated (θ itself, except for the notes' NAG)."""
+        return [np.array(p, dtype=float) for p in params]
+
+    def step(self, params, grads) -> list:
+        """One update of every parameter; returns the new list. `records` keeps the
+        intermediates of this step, one dict per parameter (what `explain` prints)."""
+        ps, gs = self.check(params, grads)
+        if not self.state:
+            self.state = [{"shape": p.shape} for p in ps]
+        self.t += 1
+        self.records = [self.update(p.copy(), g.copy(), st, ARRAY)
+                        for p, g, st in zip(ps, gs, self.state)]
+        return [r["theta"] for r in self.records]
+
+    def trace(self, params, grads) -> list[dict]:
+        """The intermediates of the next update, one dict per parameter, without changing the
+        optimizer's state (a copy takes the step)."""
+        twin = copy.deepcopy(self)
+        twin.step(params, grads)
+        return twin.records
+
+    def explain(self, params, grads) -> list[tuple[str, str, str, str]]:
+        """The next update, line by line: (quantity, formula, with numbers, value), for every
+        parameter in turn. No side effect: built from `trace`."""
+        return [row for rec in self.trace(params, grads) for row in rows(self, rec)]
+
+    def update(self, p, g, st, xp):  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+    def decayed(self, p, g, rec):
+        """The opening every torch rule shares: g ← g + λ·θ when weight_decay λ ≠ 0. Records
+        θ under "p", the given gradient under "g0" and the one the rule uses under "g"."""
+        rec["p"], rec["g0"] = p, g
+        if self.weight_decay != 0:
+            g = g + p * self.weight_decay
+        rec["g"] = g
+        return g
