@@ -13,9 +13,12 @@
 # engine, so that every number can also be followed in code:
 #
 # - `nnlab.engine.datasets2d`: the four data sets (circle, XOR, Gaussian clusters, spiral);
-# - `nnlab.engine.mlp`: the network (forward pass, backpropagation, a trainer) written out in numpy;
+# - `nnlab.engine.mlp`: the network, a stack of the layers of `nnlab.engine.layers` (each with
+#   its forward rule and its backward rule), and a trainer, written out in numpy;
 # - `nnlab.engine.optim` and `nnlab.engine.activations`: the optimizers and activations of notebooks 03–04;
-# - `nnlab.views.playground_view`: the explorer with its widgets.
+# - `nnlab.views.playground_view`: the explorer with its widgets (its figure is drawn by
+#   `nnlab.views.playground_figures`);
+# - `nnlab.course.mlp`: the exercises at the end.
 # %% [markdown]
 # ## Setup
 # %%
@@ -77,24 +80,17 @@ for k, (p, g) in enumerate(zip(net.params, grads)):
     print(f"  {kind}{k // 2 + 1}: shape {str(p.shape):7s}  gradient shape {str(g.shape):7s}")
 # %% [markdown]
 # Are the gradients right? Nudge one weight by ±h, recompute the loss, and divide
-# (central differences): the slope must match what backpropagation says.
+# (central differences, `nnlab.core.gradcheck.central_difference`, which does this for every
+# entry of an array): the slope must match what backpropagation says.
 # %%
-h = 1e-6
-base = [p.copy() for p in net.params]
+from nnlab.core.gradcheck import central_difference
+
 X10, y10 = split.X_train[:10], split.y_train[:10]
-worst = 0.0
+# params[2] is W2, the 8×8 weights of layer 2: each entry nudged where the layer keeps it
+numeric = central_difference(lambda: net.loss(X10, y10), net.params[2], h=1e-6)
 for idx in [(0, 0), (3, 5), (7, 7)]:
-    losses = []
-    for sign in (+1, -1):
-        trial = [p.copy() for p in base]
-        trial[2][idx] += sign * h          # params[2] is W2, the 8×8 weights of layer 2
-        net.params = trial
-        losses.append(net.loss(X10, y10))
-    net.params = base
-    numeric = (losses[0] - losses[1]) / (2 * h)
-    worst = max(worst, abs(numeric - grads[2][idx]))
-    print(f"dL/dW2{idx}: backprop {grads[2][idx]: .6f}, finite differences {numeric: .6f}")
-assert worst < 1e-7  # backpropagation and finite differences agree
+    print(f"dL/dW2{idx}: backprop {grads[2][idx]: .6f}, finite differences {numeric[idx]: .6f}")
+assert np.abs(numeric - grads[2]).max() < 1e-7  # backpropagation and finite differences agree
 # %% [markdown]
 # ## 3. The playground
 # Choose a data set, its noise and the share of points used for training; the hidden layers
@@ -234,7 +230,7 @@ assert final["linear"]["test_acc"][-1] < 0.75
 # ## Exercises
 # Replace `None` with your answer and run the cell; `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.engine.mlp import exercises as ex
+from nnlab.course.mlp import exercises as ex
 
 print(ex.show(1))
 # %%
