@@ -18,6 +18,8 @@ Usage:
     python notebooks/build.py                 # every source -> .ipynb, executed
     python notebooks/build.py 02_backprop     # only the sources whose name starts so
     python notebooks/build.py --no-execute    # convert only
+    python notebooks/build.py --check         # write nothing: list where a committed notebook
+                                              # differs from its source (tests/test_notebook_sources.py)
 
 Each notebook is executed in its own `jupyter nbconvert` call with a timeout (several
 notebooks in one call hung here), then `metadata.widgets` (new random model ids on every
@@ -75,6 +77,47 @@ def number_cells(nb) -> None:
         cell["id"] = f"cell-{i:02d}"
 
 
+def notebook_path(src: Path) -> Path:
+    """The committed notebook built from the source `src` (notebooks/src/NN_x.py -> notebooks/NN_x.ipynb)."""
+    return HERE / f"{src.stem}.ipynb"
+
+
+def expected(src: Path) -> nbformat.NotebookNode:
+    """The notebook this script writes from `src`, before executing it: the cells, their ids, their
+    metadata and the notebook's metadata (execution only adds outputs, execution counts and
+    metadata.language_info, and `strip` takes off what varies)."""
+    nb = parse(src.read_text())
+    number_cells(nb)
+    return nb
+
+
+ADDED_BY_EXECUTION = {"language_info"}   # notebook metadata the kernel writes when it runs
+
+
+def differences(src: Path, path: Path) -> list[str]:
+    """Where the committed notebook `path` is not what `src` builds (empty when it is): the
+    notebook metadata, the number of cells, each cell's id, type, metadata (tags) and source.
+    Outputs are not compared (strict nbval checks them by running the notebook)."""
+    want = expected(src)
+    got = nbformat.read(path, as_version=4)
+    found = []
+    if (got.nbformat, got.nbformat_minor) != (want.nbformat, want.nbformat_minor):
+        found.append(f"nbformat {got.nbformat}.{got.nbformat_minor}, the build writes "
+                     f"{want.nbformat}.{want.nbformat_minor}")
+    meta = {k: v for k, v in got.metadata.items() if k not in ADDED_BY_EXECUTION}
+    if meta != want.metadata:
+        found.append(f"notebook metadata {json.dumps(meta, sort_keys=True)}, the source gives "
+                     f"{json.dumps(want.metadata, sort_keys=True)}")
+    if len(got.cells) != len(want.cells):
+        found.append(f"{len(got.cells)} cells, the source has {len(want.cells)}")
+    for i, (g, w) in enumerate(zip(got.cells, want.cells)):
+        for key in ("id", "cell_type", "metadata", "source"):
+            if g.get(key) != w.get(key):
+                found.append(f"cell {i} ({w.get('id')}): {key} differs: {g.get(key)!r:.120} in the "
+                             f"notebook, {w.get(key)!r:.120} from the source")
+    return [f"{path.name}: {d}" for d in found]
+
+
 def strip(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("widgets", None)
@@ -95,6 +138,8 @@ def main(argv=None) -> int:
     ap.add_argument("names", nargs="*", help="build only sources whose name starts with one of these")
     ap.add_argument("--no-execute", action="store_true")
     ap.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
+    ap.add_argument("--check", action="store_true",
+                    help="write nothing; list where committed notebooks differ from their sources")
     args = ap.parse_args(argv)
     sources = sorted(SRC.glob("*.py"))
     if args.names:
@@ -102,10 +147,14 @@ def main(argv=None) -> int:
     if not sources:
         print("build.py: no notebook source matches", file=sys.stderr)
         return 2
+    if args.check:
+        found = [d for src in sources for d in (differences(src, notebook_path(src))
+                 if notebook_path(src).exists() else [f"{notebook_path(src).name}: missing"])]
+        print("\n".join(found) or f"{len(sources)} notebooks match their sources")
+        return 1 if found else 0
     for src in sources:
-        out = HERE / f"{src.stem}.ipynb"
-        nb = parse(src.read_text())
-        number_cells(nb)
+        out = notebook_path(src)
+        nb = expected(src)
         nbformat.write(nb, out)
         if not args.no_execute:
             print(f"executing {out.name} ...", flush=True)
