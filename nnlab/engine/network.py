@@ -25,46 +25,101 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core import functional as F
 from ..core import validate as V
+from .trace import bias_name, build_trace, weight_name
+
+__all__ = ["ACTIVATIONS", "Network", "activate", "backprop_step", "bias_name", "derivative",
+           "parse_activations", "parse_layers", "weight_name"]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 
 
+def relu(z):
+    return np.maximum(z, 0.0)
+
+
+def relu_derivative(z):
+    return (z > 0) * 1.0  # PyTorch's convention: relu'(0) = 0
+
+
+def identity(z):
+    return z
+
+
+def one(s):
+    return np.ones_like(s)
+
+
+# f(z) (the formulas are nnlab.core.functional's), and f'(z) as a function of one argument:
+# of the output y where the notes write it so (sigmoid: y(1 - y), tanh: 1 - y²), of z for ReLU
+FORWARD = {"sigmoid": F.sigmoid, "tanh": F.tanh, "relu": relu, "linear": identity}
+SLOPE_OF = {"sigmoid": (F.sigmoid_derivative_from_output, "y"),
+            "tanh": (F.tanh_derivative_from_output, "y"),
+            "relu": (relu_derivative, "z"), "linear": (one, "y")}
+SLOPE = {name: (lambda z, y, f=f: f(y)) if of == "y" else (lambda z, y, f=f: f(z))
+         for name, (f, of) in SLOPE_OF.items()}
+
+
 def activate(name: str, z: np.ndarray) -> np.ndarray:
-    if name == "sigmoid":
-        # 1/(1 + e^-z) written through tanh: the same number, and exp never overflows
-        return 0.5 + 0.5 * np.tanh(0.5 * z)
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "relu":
-        return np.maximum(z, 0.0)
-    return np.array(z, dtype=float)
-
-
-# the same functions as activate/derivative, as a table for the training loop
-_FORWARD = {"sigmoid": lambda z: 0.5 + 0.5 * np.tanh(0.5 * z), "tanh": np.tanh,
-            "relu": lambda z: np.maximum(z, 0.0), "linear": lambda z: z}
-_SLOPE = {"sigmoid": lambda z, y: y * (1.0 - y), "tanh": lambda z, y: 1.0 - y * y,
-          "relu": lambda z, y: (z > 0) * 1.0, "linear": lambda z, y: np.ones_like(y)}
+    """f(z) for an activation of ACTIVATIONS (the sigmoid never overflows)."""
+    return np.array(FORWARD[name](np.asarray(z, dtype=float)), dtype=float)
 
 
 def derivative(name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """f'(z), written through the output y where the notes do (sigmoid: y(1-y))."""
-    if name == "sigmoid":
-        return y * (1.0 - y)
-    if name == "tanh":
-        return 1.0 - y * y
-    if name == "relu":
-        return (z > 0).astype(float)  # PyTorch's convention: relu'(0) = 0
-    return np.ones_like(z, dtype=float)
+    return np.asarray(SLOPE[name](np.asarray(z, dtype=float), np.asarray(y, dtype=float)),
+                      dtype=float)
 
 
-def weight_name(i: int, j: int) -> str:
-    return f"w{i}{j}" if i < 10 and j < 10 else f"w{i}_{j}"
+def backprop_step(Ws, Bs, fs, slopes, x, t, lr, train_biases):
+    """One training step on the weight arrays `Ws` (and biases `Bs`, or None), changed in place.
 
-
-def bias_name(j: int) -> str:
-    return f"b{j}"
+    fs, slopes: each layer's f and its (f', "y" or "z") of SLOPE_OF, looked up once by the caller
+    (`Network.functions`). Returns the intermediates (zs, ys, err, ds, dWs, dBs): per non-input
+    layer the net inputs z, the outputs y, the deltas δ and the updates Δw_ij = η O_i δ_j
+    (Δb = η δ, zeros when the biases are frozen, None without biases), and err = t − y of the
+    output layer. Every δ uses the weights before the update; the updates are applied after all
+    δ are known, as in the notes. `Network.step` builds its Trace from these intermediates;
+    `Network.train` keeps only the output y.
+    """
+    L = len(Ws)
+    zs, ys = [], []
+    a = x
+    for li in range(L):
+        z = a @ Ws[li]
+        if Bs is not None:
+            z += Bs[li]
+        a = fs[li](z)
+        zs.append(z)
+        ys.append(a)
+    err = t - a
+    slope, of = slopes[-1]
+    d = slope(a if of == "y" else zs[-1]) * err
+    ds = [d] * L
+    for li in range(L - 1, 0, -1):     # δ of the layer below, through this layer's weights
+        slope, of = slopes[li - 1]
+        d = slope(ys[li - 1] if of == "y" else zs[li - 1]) * (Ws[li] @ d)
+        ds[li - 1] = d
+    outer = np.multiply.outer
+    dWs = []
+    o = x
+    for li in range(L):
+        dW = outer(lr * o, ds[li])
+        Ws[li] += dW
+        dWs.append(dW)
+        o = ys[li]
+    dBs = None
+    if Bs is not None:
+        if train_biases:
+            dBs = []
+            for li in range(L):
+                dB = lr * ds[li]
+                Bs[li] += dB
+                dBs.append(dB)
+        else:
+            dBs = [np.zeros_like(d) for d in ds]
+    return zs, ys, err, ds, dWs, dBs
 
 
 def parse_layers(spec) -> tuple[int, ...]:
@@ -236,7 +291,7 @@ class Network:
             z = a @ W
             if self.biases is not None:
                 z = z + self.biases[li]
-            a = activate(self.activations[li], z)
+            a = FORWARD[self.activations[li]](z)
             zs.append(z)
             ys.append(a)
         return zs, ys
@@ -245,31 +300,26 @@ class Network:
         """delta of every non-input layer, from the output back (weights before the update)."""
         L = len(self.weights)
         ds = [None] * L
-        ds[-1] = derivative(self.activations[-1], zs[-1], ys[-1]) * (t - ys[-1])
+        ds[-1] = SLOPE[self.activations[-1]](zs[-1], ys[-1]) * (t - ys[-1])
         for li in range(L - 2, -1, -1):
-            ds[li] = derivative(self.activations[li], zs[li], ys[li]) * (self.weights[li + 1] @ ds[li + 1])
+            ds[li] = SLOPE[self.activations[li]](zs[li], ys[li]) * (self.weights[li + 1] @ ds[li + 1])
         return ds
+
+    def functions(self):
+        """Each layer's f and (f', its argument) (FORWARD and SLOPE_OF entries), looked up once."""
+        return ([FORWARD[name] for name in self.activations],
+                [SLOPE_OF[name] for name in self.activations])
 
     def step(self, x, t, lr):
         """One backprop step; returns a Trace (the network itself is not changed)."""
-        from .trace import build_trace
-
         x, t, lr = self.check_inputs(x, t, lr)
-        zs, ys = self.forward(x)
-        ds = self.deltas(zs, ys, t)
-        outs = [x] + ys[:-1]
-        dWs = [lr * np.outer(o, d) for o, d in zip(outs, ds)]
-        dBs = None
-        if self.biases is not None:
-            dBs = [np.zeros_like(d) if self.freeze_biases else lr * d for d in ds]
         new = self.copy()
-        for li, dW in enumerate(dWs):
-            new.weights[li] += dW
-            if dBs is not None:
-                new.biases[li] += dBs[li]
+        fs, slopes = self.functions()
+        zs, ys, err, ds, dWs, dBs = backprop_step(new.weights, new.biases, fs, slopes, x, t, lr,
+                                                  self.biases is not None and not self.freeze_biases)
         _, ys_after = new.forward(x)
         loss_after = 0.5 * float(np.sum((t - ys_after[-1]) ** 2))
-        return build_trace(self, new, x, t, lr, zs, ys, ds, dWs, dBs, loss_after)
+        return build_trace(self, new, x, t, lr, zs, ys, err, ds, dWs, dBs, loss_after)
 
     def apply(self, trace) -> "Network":
         """The network after the update that `trace` computed."""
@@ -281,40 +331,20 @@ class Network:
         return 0.5 * float(np.sum((t - ys[-1]) ** 2))
 
     def train(self, x, t, lr, iterations):
-        """Run `iterations` steps on one example, fast (no trace objects, no sympy).
+        """Run `iterations` steps on one example, fast (no trace objects, no sympy): the step
+        is `backprop_step`, the one `step` uses; only each step's output is kept.
 
         Returns (network after the last update, outputs, losses): outputs[k] and losses[k]
         are the forward pass *before* the (k+1)-th update, as in the notes' "2nd iteration"."""
         x, t, lr = self.check_inputs(x, t, lr)
         iterations = V.positive_int("iterations", iterations, minimum=1, maximum=10_000_000)
         net = self.copy()
-        Ws, Bs, acts = net.weights, net.biases, net.activations
-        L = len(Ws)
-        outputs = np.empty((iterations, self.layers[-1]))
+        Ws, Bs = net.weights, net.biases
         train_b = Bs is not None and not net.freeze_biases
-        fs = [_FORWARD[name] for name in acts]      # looked up once, not at every step
-        slopes = [_SLOPE[name] for name in acts]
-        outer = np.multiply.outer
+        fs, slopes = self.functions()
+        outputs = np.empty((iterations, self.layers[-1]))
         for k in range(iterations):
-            a, zs, ys = x, [], [x]
-            for li in range(L):
-                z = a @ Ws[li]
-                if Bs is not None:
-                    z += Bs[li]
-                a = fs[li](z)
-                zs.append(z)
-                ys.append(a)
-            outputs[k] = a
-            d = slopes[-1](zs[-1], a) * (t - a)
-            for li in range(L - 1, -1, -1):
-                prev = ys[li]
-                if li:  # the δ of the layer below, with this layer's weights before the update
-                    d_prev = slopes[li - 1](zs[li - 1], prev) * (Ws[li] @ d)
-                Ws[li] += outer(lr * prev, d)
-                if train_b:
-                    Bs[li] += lr * d
-                if li:
-                    d = d_prev
+            outputs[k] = backprop_step(Ws, Bs, fs, slopes, x, t, lr, train_b)[1][-1]
         errors = t - outputs
         losses = 0.5 * np.einsum("ij,ij->i", errors, errors)
         return net, outputs, losses

@@ -20,8 +20,9 @@ from functools import lru_cache
 
 import sympy as sp
 
-from .network import Network, bias_name, weight_name
-from .trace import Trace, fmt
+from ..core.functional import sigmoid_expr
+from .network import Network
+from .trace import Trace, bias_name, fmt, weight_name
 
 _NO = dict(evaluate=False)
 
@@ -32,7 +33,7 @@ def _sym(name: str) -> sp.Symbol:
 
 def _activation(name: str, z):
     if name == "sigmoid":
-        return 1 / (1 + sp.exp(-z))
+        return sigmoid_expr(z)
     if name == "tanh":
         return sp.tanh(z)
     if name == "relu":

@@ -8,6 +8,10 @@ its exact value as a sympy expression string.
 
 Renderings: `to_text()` (aligned, for a terminal), `to_markdown()`, `to_latex()` and
 `to_json()` / `to_dict()` (the CLI's JSON, see the README).
+
+The names of weights and biases (`weight_name`, `bias_name`) are defined here, below the
+network: `nnlab.engine.network` imports this module, never the other way round. `build_trace`
+reads only the network's attributes (numbers, weights, biases), so it needs no import of it.
 """
 from __future__ import annotations
 
@@ -15,6 +19,15 @@ import json
 from dataclasses import dataclass
 
 import numpy as np
+
+def weight_name(i: int, j: int) -> str:
+    """The weight from neuron i to neuron j: 'w13', or 'w3_10' once a number is above 9."""
+    return f"w{i}{j}" if i < 10 and j < 10 else f"w{i}_{j}"
+
+
+def bias_name(j: int) -> str:
+    return f"b{j}"
+
 
 KINDS = ("z", "y", "error", "loss", "delta", "dw", "w_new", "db", "b_new", "loss_after")
 
@@ -172,15 +185,14 @@ class Trace:
 
 
 # -- construction from the numeric engine ---------------------------------------------------
-def build_trace(net, new, x, t, lr, zs, ys, ds, dWs, dBs, loss_after) -> Trace:
-    from .network import bias_name, weight_name
-
+def build_trace(net, new, x, t, lr, zs, ys, err, ds, dWs, dBs, loss_after) -> Trace:
+    """The records of one step, read from the intermediates the step returned: z, y, the error
+    t − y, δ, Δw, Δb per layer, the updated network `new` and E' (E is ½ Σ err²)."""
     recs: list[Record] = []
     for li, nums in enumerate(net.numbers[1:]):
         for k, j in enumerate(nums):
             recs.append(Record(f"z{j}", "z", str(j), float(zs[li][k]), f"z{j}", f"z_{{{j}}}"))
             recs.append(Record(f"y{j}", "y", str(j), float(ys[li][k]), f"y{j}", f"y_{{{j}}}"))
-    err = t - ys[-1]
     for k, j in enumerate(net.output_numbers):
         recs.append(Record(f"e{j}", "error", str(j), float(err[k]), f"e{j}", f"e_{{{j}}}"))
     recs.append(Record("E", "loss", "", 0.5 * float(err @ err), "E", "E"))
