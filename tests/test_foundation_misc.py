@@ -33,7 +33,7 @@ def test_exercise_numbers_are_validated(exset):
             exset.check(bad, 0.75)
 
 
-@pytest.mark.parametrize("module", ["nnlab.views.start_view", "nnlab.engine.neuron", "nnlab.course.backprop"])
+@pytest.mark.parametrize("module", ["nnlab.course.start", "nnlab.course.neuron", "nnlab.course.backprop"])
 def test_every_answer_key_is_accepted_and_has_a_solution(module):
     import importlib
 

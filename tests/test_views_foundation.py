@@ -1,5 +1,6 @@
 """Explorers of notebooks 00–02 driven from pytest, the way a learner's slider would."""
 import math
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -111,3 +112,106 @@ def test_neuron_demo():
     d.controls["w"].value = -2.0
     assert d.state()["y"] == round(sig(-2.0), 4)
     d.close()
+
+
+# -- the explanations read the computation: every number shown is a returned intermediate --------
+NUMBER = r"\(?(-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)\)?"
+SYMBOL = re.compile(r"Δ?[a-zδ]+[0-9]+(?:_[0-9]+)?|η")
+
+
+def symbol_values(trace) -> dict:
+    """Each symbol of the formulas, valued from the trace: its inputs and its records."""
+    net = trace.network
+    vals = {f"x{i}": v for i, v in zip(net.input_numbers, trace.x)}
+    vals.update({f"t{j}": v for j, v in zip(net.output_numbers, trace.t)})
+    vals["η"] = trace.lr
+    vals.update(net.weight_dict())
+    for r in trace.records:
+        if r.kind in ("z", "y"):
+            vals[r.key] = r.value
+        elif r.kind == "delta":
+            vals["δ" + r.ref] = r.value
+        elif r.kind == "dw":
+            vals["Δ" + r.ref] = r.value
+    return vals
+
+
+def numbers_put_in(formula: str, substituted: str) -> dict:
+    """symbol -> the number written in its place (the formula's text turned into a pattern)."""
+    pattern, names, pos = "", [], 0
+    for m in SYMBOL.finditer(formula):
+        pattern += re.escape(formula[pos:m.start()]) + NUMBER
+        names.append(m.group())
+        pos = m.end()
+    found = re.fullmatch(pattern + re.escape(formula[pos:]), substituted)
+    assert found, (formula, substituted)
+    return dict(zip(names, map(float, found.groups())))
+
+
+def check_explanation(bp):
+    """Every number of the derivation, the status line and state() is the trace's."""
+    tr = bp.trace
+    vals = symbol_values(tr)
+    cells = re.findall(r"<b>= ([^<]+)</b>", bp.derivation.value)
+    assert len(cells) == len(tr.records)
+    for r, cell in zip(tr.records, cells):
+        assert float(cell) == pytest.approx(r.value, rel=1e-5, abs=1e-12), r.key
+        if r.substituted_text is None:
+            continue
+        assert r.substituted_latex in bp.derivation.value
+        put_in = numbers_put_in(r.formula_text, r.substituted_text)
+        assert put_in, r.key
+        for name, number in put_in.items():  # 4 significant digits
+            assert number == pytest.approx(vals[name], rel=5e-4, abs=1e-12), (r.key, name)
+    status = [float(v) for v in re.findall(r"= (-?[0-9.]+)", bp.status.value)]
+    assert status == pytest.approx([tr["y5"], tr["e5"], tr.loss, tr.loss_after], rel=1e-3, abs=1e-6)
+    s = bp.state()
+    assert (s["y5"], s["error"], s["loss"], s["delta5"], s["dw45"], s["loss_after"]) == (
+        round(tr["y5"], 4), round(tr["e5"], 4), round(tr.loss, 6), round(tr["d5"], 5),
+        round(tr["dw45"], 5), round(tr.loss_after, 6))
+    for line, r in zip(tr.to_text().splitlines()[1:], tr.records):  # the text form too
+        assert float(line.rsplit("= ", 1)[1]) == pytest.approx(r.value, rel=1e-5, abs=1e-12)
+
+
+def test_backprop_explanation_is_the_trace_for_other_inputs(bp):
+    check_explanation(bp)
+    for name, value in [("x1", -0.45), ("x2", 0.3), ("t", 0.8), ("w35", -1.2), ("w14", 1.55),
+                        ("lr", 2.5)]:
+        bp.controls[name].value = value
+        check_explanation(bp)
+    # the trace itself, for these inputs, by plain arithmetic
+    z3 = 0.1 * -0.45 + 0.8 * 0.3
+    z4 = 1.55 * -0.45 + 0.6 * 0.3
+    y5 = sig(-1.2 * sig(z3) + 0.9 * sig(z4))
+    assert bp.trace["z3"] == pytest.approx(z3) and bp.trace["y5"] == pytest.approx(y5, rel=1e-12)
+    bp.next_iteration()
+    bp.next_iteration()
+    check_explanation(bp)
+
+
+def test_neuron_demo_readout_is_its_result():
+    d = NeuronDemo()
+    for x, w, b in [(1.0, 1.0, 0.0), (-2.3, 0.7, 1.4), (4.0, -3.1, -0.6)]:
+        d.controls["x"].value, d.controls["w"].value, d.controls["b"].value = x, w, b
+        shown = [float(v) for v in re.findall(r"-?[0-9]+\.[0-9]+", d.readout.value)]
+        z = d.result["w"] * d.result["x"] + d.result["b"]
+        assert d.result["z"] == pytest.approx(z) and d.result["y"] == pytest.approx(sig(z))
+        assert shown == pytest.approx([d.result[k] for k in ("w", "x", "b", "z", "y")], abs=5e-3)
+        assert d.state() == {k: round(v, 4) for k, v in d.result.items()}
+    d.close()
+
+
+def test_boundary_readout_is_the_gate_rows():
+    e = BoundaryExplorer(gate="OR", activation="sigmoid", w1=2.0, w2=-1.0, b=0.3)
+    for w1, b in [(2.0, 0.3), (-0.7, 1.1)]:
+        e.controls["w1"].value, e.controls["b"].value = w1, b
+        cells = re.findall(r"<td>([^<]*)</td>", e.readout.value)
+        rows = [cells[k:k + 5] for k in range(0, len(cells), 5)]
+        assert len(rows) == 4
+        for k, (_xy, target, z, y, mark) in enumerate(rows):
+            zk = w1 * e.rows["x"][k][0] - 1.0 * e.rows["x"][k][1] + b
+            assert float(z) == pytest.approx(zk, abs=5e-3) and float(y) == pytest.approx(sig(zk), abs=5e-4)
+            assert float(target) == e.rows["target"][k]
+            assert (mark == "✔") == bool(e.rows["right"][k])
+        assert e.state()["rows_right"] == sum(m == "✔" for *_, m in rows)
+    e.close()

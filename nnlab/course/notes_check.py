@@ -22,10 +22,10 @@ number of decimals and gives a verdict:
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from ..core.functional import sigmoid
 from ..engine.network import Network
 
 LAYERS = (2, 2, 1)
@@ -37,10 +37,6 @@ WEIGHTS = {"w13": 0.1, "w23": 0.8, "w14": 0.4, "w24": 0.6, "w35": 0.3, "w45": 0.
 
 def example_network() -> Network:
     return Network.build(LAYERS, "sigmoid", WEIGHTS)
-
-
-def _sig(z: float) -> float:
-    return 1 / (1 + math.exp(-z))
 
 
 def decimals_of(text: str) -> int:
@@ -111,7 +107,7 @@ def check() -> list[Row]:
         _judge("y4", "y4 = 1/(1 + e^-0.68) = 0.6637", "0.6637", e["y4"]),
         _judge("z5 (a3)", "a3 = (0.68 × 0.3) + (0.6637 × 0.9) = 0.8013", "0.8013", e["z5"],
                carried=y3n * 0.3 + y4n * 0.9),
-        _judge("y5", "y5 = 1/(1 + e^-0.8013) = 0.6902", "0.6902", e["y5"], carried=_sig(z5n)),
+        _judge("y5", "y5 = 1/(1 + e^-0.8013) = 0.6902", "0.6902", e["y5"], carried=float(sigmoid(z5n))),
         _judge("error t5 - y5", "0.5 - 0.69 = -0.19", "-0.19", e["e5"]),
         _judge("δ5", "δ5 = 0.6902(1 - 0.6902)(0.5 - 0.6902) = -0.0406", "-0.0406", e["d5"],
                carried=d5n),

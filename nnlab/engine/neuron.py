@@ -7,11 +7,14 @@
 - `one_hot(table)`: categorical columns to 0/1 columns (the play-tennis table of notes 000);
 - `train_neuron(X, t, lr, epochs)`: one sigmoid neuron trained by the delta rule of notebook
   02, Δw_i = η δ x_i with δ = y(1 − y)(t − y) (the loss E = ½Σ(t − y)²), on all rows at once.
+
+The exercises of notebook 01 are in `nnlab.course.neuron`.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..core import functional as F
 from ..core import validate as V
 
 NEURON_ACTIVATIONS = ("step", "sigmoid", "linear")
@@ -50,7 +53,7 @@ def activate(name: str, z):
     if name == "step":
         return (z >= 0).astype(float)  # the notes' step: 1 from z = 0 on
     if name == "sigmoid":
-        return 0.5 + 0.5 * np.tanh(0.5 * z)
+        return F.sigmoid(z)
     return z
 
 
@@ -112,9 +115,9 @@ def train_neuron(X, t, lr=1.0, epochs=500, w0=None, b0=0.0):
     b = V.finite_number("b0", b0)
     losses = np.empty(epochs)
     for k in range(epochs):
-        y = 0.5 + 0.5 * np.tanh(0.5 * (X @ w + b))
+        y = F.sigmoid(X @ w + b)
         losses[k] = 0.5 * float(np.sum((t - y) ** 2))
-        delta = y * (1 - y) * (t - y)
+        delta = F.sigmoid_derivative_from_output(y) * (t - y)
         w = w + lr * X.T @ delta
         b = b + lr * float(delta.sum())
     return w, b, losses
@@ -129,10 +132,18 @@ GATES = {
 GATE_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1.0]])
 
 
-def gate_accuracy(w1: float, w2: float, b: float, gate: str, activation="step") -> float:
+def gate_rows(w1: float, w2: float, b: float, gate: str, activation="step") -> dict:
+    """The neuron on the four rows of a truth table: inputs, targets, z, y, which rows are right
+    (y ≥ 0.5 where the target is 1, y < 0.5 where it is 0) and how many."""
     gate = V.choice("gate", gate, GATES)
-    _, y = neuron(GATE_X, [w1, w2], b, activation)
-    return float(np.mean((y >= 0.5) == (GATES[gate] >= 0.5)))
+    z, y = neuron(GATE_X, [w1, w2], b, activation)
+    right = (y >= 0.5) == (GATES[gate] >= 0.5)
+    return {"x": GATE_X, "target": GATES[gate], "z": z, "y": y, "right": right,
+            "rows_right": int(right.sum())}
+
+
+def gate_accuracy(w1: float, w2: float, b: float, gate: str, activation="step") -> float:
+    return float(np.mean(gate_rows(w1, w2, b, gate, activation)["right"]))
 
 
 def separable_by_one_neuron(gate: str, grid=np.linspace(-2, 2, 41)) -> bool:
@@ -142,67 +153,3 @@ def separable_by_one_neuron(gate: str, grid=np.linspace(-2, 2, 41)) -> bool:
     z = GATE_X[:, 0, None, None, None] * W1 + GATE_X[:, 1, None, None, None] * W2 + B
     ok = ((z >= 0) == (GATES[gate][:, None, None, None] >= 0.5)).all(axis=0)
     return bool(ok.any())
-
-
-# -- exercises --------------------------------------------------------------------------------
-def _ex1():
-    return float(neuron([2.0, 1.0], [0.5, -1.0], 0.2, "sigmoid")[1])
-
-
-def _ex3():
-    return fit_line([1, 2, 3, 4, 5], [2.9, 5.1, 7.0, 9.2, 10.8])
-
-
-def _exercises():
-    from ..course.exercises import Exercise, ExerciseSet
-
-    return ExerciseSet("The neuron", [
-        Exercise(
-            question="A sigmoid neuron has weights w = (0.5, -1), bias b = 0.2 and gets the input "
-                     "x = (2, 1). What is its output y? (4 decimals)",
-            answer=_ex1,
-            solution=lambda: f"z = 0.5·2 + (-1)·1 + 0.2 = 0.2;  y = σ(0.2) = {_ex1():.4f}",
-            mistakes=lambda: [(0.2, "that is z, the linear part; apply the activation σ(z) = "
-                                    "1/(1 + e^-z) to it."),
-                              (float(neuron([2.0, 1.0], [0.5, -1.0], 0.0, "sigmoid")[1]),
-                               "you left out the bias b = 0.2."),
-                              (1.0, "that is the step function's output; this neuron uses the "
-                                    "sigmoid.")],
-        ),
-        Exercise(
-            question="One-hot encode the four feature columns of the play-tennis table "
-                     "(Outlook, Temp, Humidity, Wind). How many 0/1 columns do you get?",
-            answer=lambda: len(play_tennis()[0]),
-            solution=lambda: ("One column per category of each feature: Outlook S, R; Temp H, L, "
-                              "G; Humidity L, H; Wind H, L: "
-                              f"{len(play_tennis()[0])} columns."),
-            rel_tol=0, abs_tol=0.01,
-            mistakes=lambda: [(4, "that is the number of original columns: each becomes one "
-                                  "column per category."),
-                              (5, "leave out the target column Play: it is what the neuron "
-                                  "predicts, not an input.")],
-        ),
-        Exercise(
-            question="Fit y = m·x + c by least squares to the points x = 1, 2, 3, 4, 5 and "
-                     "y = 2.9, 5.1, 7.0, 9.2, 10.8. What are m and c? Answer [m, c] (3 decimals).",
-            answer=lambda: list(_ex3()),
-            solution=lambda: ("m = Σ(x − x̄)(y − ȳ) / Σ(x − x̄)² and c = ȳ − m·x̄ with x̄ = 3, "
-                              f"ȳ = 7.0: m = {_ex3()[0]:.3f}, c = {_ex3()[1]:.3f}"),
-            mistakes=lambda: [([_ex3()[1], _ex3()[0]], "you swapped them: the answer is [m, c], "
-                                                       "slope first.")],
-        ),
-    ])
-
-
-class _LazyExercises:
-    """Built on first use (the second exercise reads data/play_tennis.csv)."""
-
-    _set = None
-
-    def __getattr__(self, name):
-        if _LazyExercises._set is None:
-            _LazyExercises._set = _exercises()
-        return getattr(_LazyExercises._set, name)
-
-
-exercises = _LazyExercises()

@@ -1,7 +1,8 @@
 """Notebook 02's explorer: the 2-2-1 example, every line recomputed as the sliders move.
 
 Computing is `nnlab.engine.network` (numbers) and `nnlab.engine.symbolic` (formulas, printed once per
-network shape); this module only draws and wires:
+network shape); this module only draws and wires, and every number it shows (the drawing, the
+status line, the derivation, `state()`) is read from the Trace that `Network.step` returned:
 
 - `iteration_state(start, x, t, lr, k)`: the network at iteration k and the trace of step k;
 - `NetworkDrawing`: the network with its current weights on the edges (thickness = |w|,
@@ -75,7 +76,9 @@ class NetworkDrawing:
         ax.set_axis_off()
         self.title = ax.set_title("")
 
-    def update(self, net: Network, trace) -> None:
+    def update(self, trace) -> None:
+        """Draw the network of `trace` (its weights before the update) and the step's outputs."""
+        net = trace.network
         for name, (line, label) in self.edges.items():
             w = net.weight(name)
             line.set_linewidth(0.8 + 3.0 * min(abs(w), 2.0))
@@ -189,9 +192,9 @@ class BackpropExplorer(Explorer):
         self.update()
 
     def update(self) -> None:
-        net, trace, losses = self.compute()
-        self.trace, self.losses = trace, losses
-        self.drawing.update(net, trace)
+        _, trace, losses = self.compute()
+        self.trace, self.losses = trace, losses   # everything below reads these
+        self.drawing.update(trace)
         self.drawing.title.set_text(f"Iteration {self.k}: weights before the update")
         its = np.arange(1, len(losses) + 1)
         self.err_line.set_data(its, losses)

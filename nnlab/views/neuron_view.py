@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from ..engine.neuron import GATE_X, GATES, NEURON_ACTIVATIONS, gate_accuracy, neuron
+from ..engine.neuron import GATE_X, GATES, NEURON_ACTIVATIONS, gate_rows, neuron
 from .ui import Explorer, FigureView, StaticFigure, new_figure, slider
 
 GRID = np.linspace(-0.5, 1.5, 121)
@@ -99,25 +99,23 @@ class BoundaryExplorer(Explorer):
 
     def update(self) -> None:
         gate, act, w1, w2, b = self.values()
+        self.rows = r = gate_rows(w1, w2, b, gate, act)  # computed once, read by all below
         self.img.set_data(output_grid(w1, w2, b, act))
         self.line.set_data(*boundary_points(w1, w2, b))
-        self.points.set_array(GATES[gate])
-        acc = gate_accuracy(w1, w2, b, gate, act)
-        self.title.set_text(f"{gate}: {int(round(acc * 4))} of 4 rows right")
+        self.points.set_array(r["target"])
+        self.title.set_text(f"{gate}: {r['rows_right']} of 4 rows right")
         self.view.refresh()
-        z, y = neuron(GATE_X, [w1, w2], b, act)
         rows = "".join(f"<tr><td>({a:g}, {c:g})</td><td>{t:g}</td><td>{zz:.2f}</td><td>{yy:.3f}</td>"
-                       f"<td>{'✔' if (yy >= 0.5) == (t >= 0.5) else '✘'}</td></tr>"
-                       for (a, c), t, zz, yy in zip(GATE_X, GATES[gate], z, y))
+                       f"<td>{'✔' if ok else '✘'}</td></tr>"
+                       for (a, c), t, zz, yy, ok in zip(r["x"], r["target"], r["z"], r["y"], r["right"]))
         self.readout.value = ("<table><tr><th>(x1, x2)</th><th>target</th><th>z</th><th>y</th>"
                               f"<th></th></tr>{rows}</table>")
 
     def state(self) -> dict:
         gate, act, w1, w2, b = self.values()
-        z, y = neuron(GATE_X, [w1, w2], b, act)
         return {"gate": gate, "activation": act, "w1": round(w1, 3), "w2": round(w2, 3),
-                "b": round(b, 3), "y": [round(float(v), 4) for v in y],
-                "rows_right": int(round(gate_accuracy(w1, w2, b, gate, act) * 4))}
+                "b": round(b, 3), "y": [round(float(v), 4) for v in self.rows["y"]],
+                "rows_right": self.rows["rows_right"]}
 
 
 def main_explorer() -> BoundaryExplorer:
