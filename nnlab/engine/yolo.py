@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.validate import fail, finite_array, finite_number, positive_int
-from .boxes import cxcywh_to_xyxy, xyxy_to_yolo
+from .detection.boxes import cxcywh_to_xyxy, xyxy_to_yolo
 
 
 # -- the grid -----------------------------------------------------------------------------------

@@ -10,7 +10,9 @@
   as a PNG in a notebook and as a one-line description in text.
 
 Figures come from nnlab.views.ui.new_figure (no pyplot), are drawn once, and a slider change only
-updates artists (Rectangle geometry, LineCollection segments, image data).
+updates artists (Rectangle geometry, LineCollection segments, image data). Every number shown
+is read from what the engine returns: `B.regression_steps` (the box regression),
+`B.nms(..., return_steps=True)` (NMS), `D.match_anchors` and `D.roi_pool(..., return_steps=True)`.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 
+from ..course import detection as C
 from ..engine import boxes as B
 from ..engine import detection as D
 from ..engine import yolo as Y
@@ -69,11 +72,6 @@ def _set_rect(rect: Rectangle, cxcywh) -> None:
     rect.set_height(h)
 
 
-def _paren(v: float, k: int) -> str:
-    """A number written so that it can follow '+' or '^': negatives in parentheses."""
-    return f"({v:.{k}f})" if v < 0 else f"{v:.{k}f}"
-
-
 def _readout() -> W.HTML:
     r = W.HTML()
     r.add_class("nnlab-readout")
@@ -84,10 +82,10 @@ def _readout() -> W.HTML:
 class BoxRegressionExplorer(Explorer):
     """Move a proposal against a ground-truth box and read Δx, Δy, Δw, Δh, the decoded box and the IoU."""
 
-    def __init__(self, proposal=B.COURSE_PROPOSAL, ground_truth=None, decimals: int = 3):
-        gt = B.course_example()["implied_gt"] if ground_truth is None else ground_truth
-        self.gt = tuple(float(v) for v in B._as_cxcywh("ground_truth", gt, "cxcywh")[0])
-        p = B._as_cxcywh("proposal", proposal, "cxcywh")[0]
+    def __init__(self, proposal=C.COURSE_PROPOSAL, ground_truth=None, decimals: int = 3):
+        gt = C.course_example()["implied_gt"] if ground_truth is None else ground_truth
+        self.gt = tuple(float(v) for v in B.as_cxcywh("ground_truth", gt, "cxcywh")[0])
+        p = B.as_cxcywh("proposal", proposal, "cxcywh")[0]
         self.decimals = decimals
         self.controls = {"x": slider("proposal centre x", p[0], 40, 280, 1, ".0f"),
                          "y": slider("proposal centre y", p[1], 30, 230, 1, ".0f"),
@@ -97,11 +95,8 @@ class BoxRegressionExplorer(Explorer):
         fig, ax = new_figure(520, 400)
         img = sample_image()
         ax.imshow(img[::2, ::2], extent=(0, img.shape[1], img.shape[0], 0), interpolation="nearest")
-        ax.set_xlim(0, 320)
-        ax.set_ylim(260, 0)
-        ax.set_xlabel("x (pixels)")
-        ax.set_ylabel("y (pixels, downwards)")
-        ax.set_title("Box regression: proposal → ground truth")
+        ax.set(xlim=(0, 320), ylim=(260, 0), xlabel="x (pixels)", ylabel="y (pixels, downwards)",
+               title="Box regression: proposal → ground truth")
         self._gt = Rectangle((0, 0), 1, 1, fill=False, lw=2.5, ec=GT_COLOUR, label="ground truth")
         self._prop = Rectangle((0, 0), 1, 1, fill=False, lw=2, ec=PROPOSAL_COLOUR, ls="--",
                                label="proposal")
@@ -118,59 +113,40 @@ class BoxRegressionExplorer(Explorer):
         self.views = [self.view]
         self.readout = _readout()
         for c in self.controls.values():
-            c.observe(self._on_change, names="value")
+            c.observe(self.update, names="value")
         cs = list(self.controls.values())
         self.widget = W.VBox([W.HBox(cs[:2]), W.HBox(cs[2:]), W.HBox([self.view.image, self.readout])])
-        self.update()
-
-    def _on_change(self, _change=None):
         self.update()
 
     def proposal(self) -> tuple:
         return tuple(float(self.controls[k].value) for k in ("x", "y", "w", "h"))
 
-    def _compute(self):
-        p = np.array([self.proposal()])
-        g = np.array([self.gt])
-        d = B.encode(p, g, fmt="cxcywh")[0]
-        d_round = np.round(d, self.decimals)
-        dec = B.decode(p, d_round[None], fmt="cxcywh")[0]
-        to_xyxy = B.cxcywh_to_xyxy
-        iou_p = B.iou(to_xyxy(p), to_xyxy(g))
-        iou_d = B.iou(to_xyxy(dec[None]), to_xyxy(g))
-        return p[0], d, d_round, dec, iou_p, iou_d
+    def regression(self) -> B.Regression:
+        """The engine's regression of the current proposal: every number the explorer shows."""
+        return B.regression_steps(self.proposal(), self.gt, self.decimals)
 
     def state(self) -> dict:
-        p, d, d_round, dec, iou_p, iou_d = self._compute()
-        return {"proposal": [round(float(v), 4) for v in p],
-                "ground_truth": [round(v, 4) for v in self.gt],
-                "dx": round(float(d[0]), 4), "dy": round(float(d[1]), 4),
-                "dw": round(float(d[2]), 4), "dh": round(float(d[3]), 4),
-                "decoded": [round(float(v), 3) for v in dec],
-                "iou_proposal": round(iou_p, 4), "iou_decoded": round(iou_d, 4)}
+        r = self.regression()
+        d = r.deltas
+        return {"proposal": [round(v, 4) for v in r.proposal],
+                "ground_truth": [round(v, 4) for v in r.ground_truth],
+                "dx": round(d[0], 4), "dy": round(d[1], 4), "dw": round(d[2], 4), "dh": round(d[3], 4),
+                "decoded": [round(v, 3) for v in r.decoded],
+                "iou_proposal": round(r.iou_proposal, 4), "iou_decoded": round(r.iou_decoded, 4)}
 
-    def update(self) -> None:
-        p, d, d_round, dec, iou_p, iou_d = self._compute()
+    def update(self, _change=None) -> None:
+        r = self.regression()
+        p, g, dec = r.proposal, r.ground_truth, r.decoded
         _set_rect(self._prop, p)
         _set_rect(self._dec, dec)
-        self._centres.set_data([p[0], self.gt[0]], [p[1], self.gt[1]])
+        self._centres.set_data([p[0], g[0]], [p[1], g[1]])
         self.view.refresh()
-        g = self.gt
-        k = self.decimals
-        lines = [
-            "<b>targets</b> (x, y = centre)",
-            f"Δx = (x_gt − x)/w = ({g[0]:.1f} − {p[0]:.0f})/{p[2]:.0f} = <b>{d[0]:.4f}</b>",
-            f"Δy = (y_gt − y)/h = ({g[1]:.1f} − {p[1]:.0f})/{p[3]:.0f} = <b>{d[1]:.4f}</b>",
-            f"Δw = ln(w_gt/w) = ln({g[2]:.2f}/{p[2]:.0f}) = <b>{d[2]:.4f}</b>",
-            f"Δh = ln(h_gt/h) = ln({g[3]:.2f}/{p[3]:.0f}) = <b>{d[3]:.4f}</b>",
-            f"<b>decoded</b> from Δ rounded to {k} decimals",
-            f"x_new = x + Δx·w = {p[0]:.0f} + {_paren(d_round[0], k)}·{p[2]:.0f} = {dec[0]:.2f}",
-            f"y_new = y + Δy·h = {p[1]:.0f} + {_paren(d_round[1], k)}·{p[3]:.0f} = {dec[1]:.2f}",
-            f"w_new = w·e^Δw = {p[2]:.0f}·e^{_paren(d_round[2], k)} = {dec[2]:.2f}",
-            f"h_new = h·e^Δh = {p[3]:.0f}·e^{_paren(d_round[3], k)} = {dec[3]:.2f}",
-            f"<b>IoU</b>(proposal, ground truth) = <b>{iou_p:.4f}</b>",
-            f"IoU(decoded, ground truth) = {iou_d:.4f}",
-        ]
+        text = r.lines(proposal_fmt=".0f", centre_fmt=".1f", size_fmt=".2f", delta_digits=4,
+                       bold=("<b>", "</b>"))
+        lines = ["<b>targets</b> (x, y = centre)", *text[:4],
+                 f"<b>decoded</b> from Δ rounded to {r.decimals} decimals", *text[4:],
+                 f"<b>IoU</b>(proposal, ground truth) = <b>{r.iou_proposal:.4f}</b>",
+                 f"IoU(decoded, ground truth) = {r.iou_decoded:.4f}"]
         self.readout.value = "<div style='font-family:monospace;font-size:12px'>" + \
             "<br>".join(lines) + "</div>"
 
@@ -180,40 +156,17 @@ def box_regression_explorer(**kw) -> BoxRegressionExplorer:
 
 
 # -- NMS ----------------------------------------------------------------------------------------
-def nms_demo_detections(seed: int = 0, per_object: int = 6, n_false: int = 4):
-    """A scene and scored detections: jittered boxes around each object plus a few false alarms."""
-    scene = D.synthetic_scene(seed, size=128, n_objects=3)
-    rng = np.random.default_rng(seed + 1)
-    dets, scores = [], []
-    for box in scene.boxes:
-        c = B.xyxy_to_cxcywh(box)[0]
-        for k in range(per_object):
-            j = c + rng.normal(0, 1, 4) * np.array([0.07 * c[2], 0.07 * c[3], 0.08 * c[2], 0.08 * c[3]])
-            j[2:] = np.maximum(j[2:], 4)
-            dets.append(j)
-            scores.append(0.95 - 0.1 * k + rng.uniform(-0.03, 0.03))
-    for _ in range(n_false):
-        w, h = rng.uniform(10, 30, 2)
-        dets.append([rng.uniform(15, 113), rng.uniform(15, 113), w, h])
-        scores.append(rng.uniform(0.1, 0.4))
-    boxes = np.clip(B.cxcywh_to_xyxy(np.array(dets)), 0, 128)
-    return scene, boxes, np.clip(np.array(scores), 0.01, 0.99)
-
-
 class NMSExplorer(Explorer):
     """Non-maximum suppression with a threshold slider: kept boxes solid, suppressed ones faint."""
 
     def __init__(self, iou_threshold: float = 0.5, seed: int = 0):
-        self.scene, self.boxes, self.scores = nms_demo_detections(seed)
+        self.scene, self.boxes, self.scores = D.scored_detections(seed)
         self.controls = {"iou_threshold": slider("IoU threshold", iou_threshold, 0.0, 1.0, 0.05)}
         self.mark_main(self.controls["iou_threshold"])
         fig, ax = new_figure(440, 400)
         ax.imshow(self.scene.image, extent=(0, 128, 128, 0), interpolation="nearest")
-        ax.set_xlim(0, 128)
-        ax.set_ylim(128, 0)
-        ax.set_title("Non-maximum suppression")
-        ax.set_xlabel("x (pixels)")
-        ax.set_ylabel("y (pixels)")
+        ax.set(xlim=(0, 128), ylim=(128, 0), title="Non-maximum suppression", xlabel="x (pixels)",
+               ylabel="y (pixels)")
         self._supp = LineCollection([], colors="white", linewidths=0.8, linestyles="--", alpha=0.7,
                                     label="suppressed")
         self._kept = LineCollection([], colors="#ff7f0e", linewidths=2.2, label="kept")
@@ -225,32 +178,39 @@ class NMSExplorer(Explorer):
                                animated=[self._supp, self._kept])
         self.views = [self.view]
         self.readout = _readout()
-        self.controls["iou_threshold"].observe(self._on_change, names="value")
+        self.controls["iou_threshold"].observe(self.update, names="value")
         self.widget = W.VBox([self.controls["iou_threshold"], W.HBox([self.view.image, self.readout])])
         self.update()
 
-    def _on_change(self, _change=None):
-        self.update()
+    def result(self) -> B.NMSResult:
+        """The engine's sweep at the current threshold, with its steps."""
+        return B.nms(self.boxes, self.scores, float(self.controls["iou_threshold"].value),
+                     return_steps=True)
 
     def kept(self) -> np.ndarray:
-        return B.nms(self.boxes, self.scores, float(self.controls["iou_threshold"].value))
+        return self.result().keep
 
     def state(self) -> dict:
-        k = self.kept()
-        return {"iou_threshold": round(float(self.controls["iou_threshold"].value), 4),
-                "boxes": int(len(self.boxes)), "kept": int(len(k)), "kept_indices": k.tolist()}
+        r = self.result()
+        return {"iou_threshold": round(r.iou_threshold, 4), "boxes": int(len(self.boxes)),
+                "kept": int(len(r.keep)), "kept_indices": r.keep.tolist()}
 
-    def update(self) -> None:
-        k = self.kept()
+    def update(self, _change=None) -> None:
+        r = self.result()
         mask = np.zeros(len(self.boxes), bool)
-        mask[k] = True
+        mask[r.keep] = True
         self._kept.set_segments(_box_segments(self.boxes[mask]))
         self._supp.set_segments(_box_segments(self.boxes[~mask]))
         self.view.refresh()
-        rows = "".join(f"<tr><td>{i}</td><td>{self.scores[i]:.3f}</td></tr>" for i in k)
-        self.readout.value = (f"threshold {self.controls['iou_threshold'].value:.2f}: "
-                              f"<b>{len(k)}</b> of {len(self.boxes)} boxes kept"
-                              "<table><tr><th>index</th><th>score</th></tr>" + rows + "</table>")
+        rows = "".join(
+            f"<tr><td>{st.kept}</td><td>{st.score:.3f}</td><td>"
+            + (", ".join(f"{j} ({v:.2f})" for j, v in zip(st.suppressed.tolist(),
+                                                          st.suppressed_ious.tolist())) or "—")
+            + "</td></tr>" for st in r.steps)
+        self.readout.value = (f"threshold {r.iou_threshold:.2f}: "
+                              f"<b>{len(r.keep)}</b> of {len(self.boxes)} boxes kept"
+                              "<table><tr><th>kept</th><th>score</th><th>suppresses (IoU)</th></tr>"
+                              + rows + "</table>")
 
 
 def nms_explorer(**kw) -> NMSExplorer:
@@ -297,14 +257,11 @@ class SelectiveSearchExplorer(Explorer):
         self.views = [self.view]
         self.readout = _readout()
         for c in self.controls.values():
-            c.observe(self._on_change, names="value")
+            c.observe(self.update, names="value")
         cs = list(self.controls.values())
         self.widget = W.VBox([W.HBox(cs[:2]), W.HBox(cs[2:]), self.readout, self.view.image])
         self._result = None
         self.message = ""
-        self.update()
-
-    def _on_change(self, _change=None):
         self.update()
 
     def weights(self) -> tuple:
@@ -317,7 +274,7 @@ class SelectiveSearchExplorer(Explorer):
                 "initial_regions": int(r.n_initial), "proposals": int(len(D.unique_boxes(r.proposals))),
                 "best_iou": [round(float(v), 4) for v in best], "recall@0.5": round(recall, 4)}
 
-    def update(self) -> None:
+    def update(self, _change=None) -> None:
         w = self.weights()
         if not any(v > 0 for v in w):
             self.message = "all weights are 0: every pair is equally similar; kept the previous result"
@@ -407,31 +364,29 @@ def yolo_grid_figure(labels, S: int = 13, image_size: int = 416, scene=None) -> 
 
 
 def roi_pool_figure(features, box, output_size=(2, 2), spatial_scale: float = 1.0) -> StaticFigure:
-    """A small feature map with the RoI's bins outlined, and the pooled output."""
+    """A small feature map with the RoI's bins outlined and each bin's maximum ringed, and the
+    pooled output: all read from D.roi_pool(..., return_steps=True)."""
     f = np.asarray(features, float)
-    pooled = D.roi_pool(f, box, output_size, spatial_scale)
-    rows, cols = D.roi_bins(box, spatial_scale, output_size, feature_shape=f.shape)
+    res = D.roi_pool(f, box, output_size, spatial_scale, return_steps=True)
+    pooled = res.pooled
     fig, (a0, a1) = new_figure(560, 280, nrows=1, ncols=2)
-    a0.imshow(f, cmap="viridis")
-    for r in range(f.shape[0]):
-        for c in range(f.shape[1]):
-            a0.text(c, r, f"{f[r, c]:g}", ha="center", va="center", fontsize=7, color="white")
+    for ax, grid, size in ((a0, f, 7), (a1, pooled, 9)):
+        ax.imshow(grid, cmap="viridis")
+        for (r, c), v in np.ndenumerate(grid):
+            ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=size, color="white")
     colours = ["#ff7f0e", "#d62728", "#e377c2", "#ffdd55", "#17becf", "#bcbd22"]
-    k = 0
-    for bi, (r0, r1) in enumerate(rows):
-        for bj, (c0, c1) in enumerate(cols):
-            inset = 0.06 * (1 + (bi + bj) % 3)  # overlapping bins stay visible
-            a0.add_patch(Rectangle((c0 - 0.5 + inset, r0 - 0.5 + inset), c1 - c0 - 2 * inset,
-                                   r1 - r0 - 2 * inset, fill=False,
-                                   ec=colours[k % len(colours)], lw=2))
-            k += 1
-    a0.set_title("feature map and the RoI's bins")
+    for k, ((bi, (r0, r1)), (bj, (c0, c1))) in enumerate(
+            (row, col) for row in enumerate(res.rows) for col in enumerate(res.cols)):
+        inset = 0.06 * (1 + (bi + bj) % 3)  # overlapping bins stay visible
+        colour = colours[k % len(colours)]
+        a0.add_patch(Rectangle((c0 - 0.5 + inset, r0 - 0.5 + inset), c1 - c0 - 2 * inset,
+                               r1 - r0 - 2 * inset, fill=False, ec=colour, lw=2))
+        if res.argmax[bi, bj, 0] >= 0:
+            a0.plot([res.argmax[bi, bj, 1]], [res.argmax[bi, bj, 0]], "o", ms=14, mfc="none",
+                    mec=colour, mew=1.5)
+    a0.set_title("feature map, the RoI's bins and their maxima")
     a0.set_xlabel("column")
     a0.set_ylabel("row")
-    a1.imshow(pooled, cmap="viridis")
-    for r in range(pooled.shape[0]):
-        for c in range(pooled.shape[1]):
-            a1.text(c, r, f"{pooled[r, c]:g}", ha="center", va="center", fontsize=9, color="white")
     a1.set_title(f"max in each bin: {pooled.shape[0]}×{pooled.shape[1]}")
     a1.set_xticks(range(pooled.shape[1]))
     a1.set_yticks(range(pooled.shape[0]))

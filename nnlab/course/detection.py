@@ -1,0 +1,184 @@
+"""Course content of notebook 09 (object detection): the notes' worked example, the summary of
+the two detector families, and the exercises.
+
+- The worked example of notes 000, "Step 4: Bounding Box Regression": proposal (100, 120, 80, 60)
+  (centre and size), ground-truth centre (110, 130), deltas written .125, .167, .051, .039; the
+  notes never give the ground truth's size, :func:`course_example` derives it from the deltas.
+- :data:`PIPELINES`: what each piece of notebook 09 does in Faster R-CNN, SSD and YOLO.
+- :data:`exercises`: answers computed by the engine from each exercise's own data; the NMS
+  solution is written from the steps that ``nms(..., return_steps=True)`` returns.
+"""
+from __future__ import annotations
+
+import math
+
+from ..engine.detection import box_iou, decode, encode, nms
+from ..engine.yolo import responsible_cell
+from .exercises import Exercise, ExerciseSet
+
+# -- the course's worked example (notes 000, "Step 4: Bounding Box Regression") ------------------
+COURSE_PROPOSAL = (100.0, 120.0, 80.0, 60.0)      # x, y (centre), w, h
+COURSE_GT_CENTRE = (110.0, 130.0)
+COURSE_DELTAS_AS_WRITTEN = (0.125, 0.167, 0.051, 0.039)
+
+
+def course_example() -> dict:
+    """The notes' example checked: implied ground-truth size and what the rounded deltas decode to."""
+    px, py, pw, ph = COURSE_PROPOSAL
+    dx_w, dy_w, dw_w, dh_w = COURSE_DELTAS_AS_WRITTEN
+    gw = pw * math.exp(dw_w)
+    gh = ph * math.exp(dh_w)
+    gt = (COURSE_GT_CENTRE[0], COURSE_GT_CENTRE[1], gw, gh)
+    exact = encode([COURSE_PROPOSAL], [gt], fmt="cxcywh")[0]
+    decoded = decode([COURSE_PROPOSAL], [COURSE_DELTAS_AS_WRITTEN], fmt="cxcywh")[0]
+    return {"proposal": COURSE_PROPOSAL, "implied_gt": gt, "deltas_exact": tuple(exact),
+            "deltas_rounded": COURSE_DELTAS_AS_WRITTEN, "decoded_from_rounded": tuple(decoded)}
+
+
+# -- the two families, summarised (section 8 of the notebook) ----------------------------------
+PIPELINES = {
+    "region proposals": {
+        "Faster R-CNN": "a Region Proposal Network slides over the shared feature map; at each "
+                        "location 9 anchors get an objectness score and box deltas; NMS (IoU 0.7) "
+                        "keeps ~2,000 proposals for training, the top ~300 at test",
+        "SSD": "none: a fixed set of default boxes (anchors) on 6 feature maps of decreasing "
+               "resolution plays that role",
+        "YOLO": "none: each cell of the S×S grid (with B anchor priors from v2 on) predicts boxes "
+                "directly",
+    },
+    "anchors / priors": {
+        "Faster R-CNN": "3 scales × 3 aspect ratios = 9 per location of one feature map (stride 16)",
+        "SSD": "4 or 6 default boxes per location, scale growing with the depth of the feature map",
+        "YOLO": "v1: none (B = 2 free boxes per cell); v2/v3: k-means box priors, 3 per cell per "
+                "scale in v3",
+    },
+    "anchor matching": {
+        "Faster R-CNN": "IoU >= 0.7 positive, < 0.3 negative (plus each object's best anchor)",
+        "SSD": "each object's best default box, plus any default box with IoU > 0.5",
+        "YOLO": "the cell containing the object's centre, and in it the box/prior of highest IoU",
+    },
+    "RoI pooling": {
+        "Faster R-CNN": "yes: each proposal's part of the feature map is max-pooled to 7×7",
+        "SSD": "no: classification and regression are convolutions at every location",
+        "YOLO": "no: one forward pass predicts everything",
+    },
+    "box regression": {
+        "Faster R-CNN": "twice: RPN deltas on anchors, then class-specific deltas on proposals "
+                        "(the R-CNN parametrisation, weights (10, 10, 5, 5))",
+        "SSD": "deltas on default boxes (same parametrisation, variances 0.1, 0.2)",
+        "YOLO": "cell offset through a sigmoid for the centre, w = p_w·e^t_w for the size (v2/v3)",
+    },
+    "classification": {
+        "Faster R-CNN": "softmax over classes + background for each pooled proposal",
+        "SSD": "softmax over classes + background at every default box",
+        "YOLO": "v1: class probabilities per cell; v3: per box, independent logistic classifiers",
+    },
+    "non-maximum suppression": {
+        "Faster R-CNN": "on proposals (0.7) and per class on final detections (0.5)",
+        "SSD": "per class on final detections (0.45)",
+        "YOLO": "per class on final detections (typically 0.45–0.5)",
+    },
+    "stages": {
+        "Faster R-CNN": "two: propose, then classify and refine each proposal",
+        "SSD": "one (single shot)",
+        "YOLO": "one (you only look once)",
+    },
+}
+
+
+def pipeline_table() -> str:
+    """The two-stage vs one-stage summary as a text table (piece: Faster R-CNN | SSD | YOLO)."""
+    lines = []
+    for piece, row in PIPELINES.items():
+        lines.append(f"{piece}:")
+        for name in ("Faster R-CNN", "SSD", "YOLO"):
+            lines.append(f"  {name:<12} {row[name]}")
+    return "\n".join(lines)
+
+
+# -- exercises ----------------------------------------------------------------------------------
+EX_BOXES = ((0.0, 0.0, 4.0, 4.0), (2.0, 2.0, 6.0, 6.0))
+EX_NMS_BOXES = ((10, 10, 50, 50), (12, 12, 52, 52), (30, 30, 70, 70), (100, 100, 140, 140),
+                (102, 98, 140, 138))
+EX_NMS_SCORES = (0.9, 0.8, 0.7, 0.6, 0.95)
+
+
+def _ex_dw():
+    return math.log(90.0 / 80.0)
+
+
+def _ex_iou():
+    return float(box_iou([EX_BOXES[0]], [EX_BOXES[1]])[0, 0])
+
+
+def _ex_cell():
+    row, col, _, _ = responsible_cell(200 / 416, 100 / 416, 13)
+    return [row, col]
+
+
+def _ex_nms():
+    return float(len(nms(EX_NMS_BOXES, EX_NMS_SCORES, 0.5)))
+
+
+def _ex_nms_solution():
+    """The sweep told step by step, from the steps nms returns."""
+    r = nms(EX_NMS_BOXES, EX_NMS_SCORES, 0.5, return_steps=True)
+    keep = r.keep.tolist()
+    return "; ".join(r.lines()) + f". Kept {keep}: {len(keep)} boxes."
+
+
+exercises = ExerciseSet("Object detection", [
+    Exercise(
+        question="A proposal is 80 px wide and its ground-truth box 90 px. What is the regression "
+                 "target Δw = ln(w_gt/w)? (4 decimals)",
+        answer=_ex_dw,
+        solution=lambda: f"Δw = ln(90/80) = ln(1.125) = {_ex_dw():.4f} (the natural logarithm: "
+                         "decoding multiplies by e^Δw).",
+        mistakes=lambda: [(math.log10(90 / 80), "that is log base 10; the targets use the natural "
+                                                "log, because decoding multiplies by e^Δw."),
+                          ((90 - 80) / 80, "that is the relative change (w_gt − w)/w; Δw is the "
+                                           "log of the ratio w_gt/w."),
+                          (90 / 80, "that is the ratio w_gt/w; take its logarithm.")],
+    ),
+    Exercise(
+        question=f"What is the IoU of the boxes {EX_BOXES[0]} and {EX_BOXES[1]} "
+                 "(x1, y1, x2, y2)? (4 decimals)",
+        answer=_ex_iou,
+        solution=lambda: ("intersection [2, 2, 4, 4] has area 4; union = 16 + 16 − 4 = 28; "
+                          f"IoU = 4/28 = {_ex_iou():.4f}"),
+        mistakes=lambda: [(4 / 16, "you divided by the area of one box; divide by the union."),
+                          (4 / 32, "you divided by the sum of the areas; subtract the "
+                                   "intersection once (union = 16 + 16 − 4).")],
+    ),
+    Exercise(
+        question="YOLO with a 13×13 grid on a 416×416 image: an object's centre is at pixel "
+                 "(x, y) = (200, 100). Which cell (row, col) is responsible for it? "
+                 "Answer as [row, col], counting from 0.",
+        answer=_ex_cell,
+        solution=lambda: ("each cell is 416/13 = 32 px; col = floor(200/32) = 6, "
+                          "row = floor(100/32) = 3 → [3, 6]"),
+        rel_tol=0.0, abs_tol=1e-9,
+        mistakes=lambda: [([6, 3], "rows go down (y) and columns across (x): [row, col] = "
+                                   "[y cell, x cell]."),
+                          ([4, 7], "count from 0: floor(200/32) = 6, not 7.")],
+    ),
+    Exercise(
+        question=f"Boxes {list(EX_NMS_BOXES)} have scores {list(EX_NMS_SCORES)}. How many boxes "
+                 "does non-maximum suppression keep with IoU threshold 0.5?",
+        answer=_ex_nms,
+        solution=lambda: _ex_nms_solution(),
+        rel_tol=0.0, abs_tol=1e-9,
+        mistakes=lambda: [(2.0, "box 2 overlaps box 0 only a little (IoU 0.14 < 0.5): it is kept."),
+                          (5.0, "boxes whose IoU with a kept, higher-scoring box exceeds 0.5 are "
+                                "removed.")],
+    ),
+    Exercise(
+        question="A Faster R-CNN feature map is 38×50 locations with 3 scales × 3 aspect ratios "
+                 "per location. How many anchors are there?",
+        answer=lambda: float(38 * 50 * 9),
+        solution=lambda: "38 · 50 locations · 9 anchors = 17,100 anchors",
+        rel_tol=0.0, abs_tol=1e-9,
+        mistakes=lambda: [(38 * 50, "that is the number of locations; each has 9 anchors."),
+                          (38 * 50 * 6, "3 scales × 3 ratios is 9 anchors per location, not 6.")],
+    ),
+])
