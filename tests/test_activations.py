@@ -8,6 +8,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nnlab.course import activations as C
 from nnlab.engine import activations as A
 
 SMOOTH = ("sigmoid", "tanh", "softplus", "linear")
@@ -155,21 +156,21 @@ def test_hard_sigmoid_worked_value_and_the_notes_slip():
     a, b, c = A.hard_sigmoid_steps(-10)
     assert (a, b, c) == (pytest.approx(-1.5), 0.0, 0.0)
     assert float(A.ACTIVATIONS["hard_sigmoid"].forward(-10.0)) == 0.0
-    assert any("min(1, 0) = 0" in slip for slip in A.FACTS["hard_sigmoid"]["slips"])
+    assert any("min(1, 0) = 0" in slip for slip in C.FACTS["hard_sigmoid"]["slips"])
 
 
 def test_ranges_the_notes_get_wrong():
     leaky = A.get("leaky_relu", alpha=0.01)
     assert leaky.forward(-5.0) < 0  # so the notes' [0, ∞) is wrong
-    assert A.FACTS["leaky_relu"]["range_notes"] == "[0, ∞)"
-    assert A.FACTS["leaky_relu"]["range"] == "(-∞, ∞)"
+    assert C.FACTS["leaky_relu"]["range_notes"] == "[0, ∞)"
+    assert C.FACTS["leaky_relu"]["range"] == "(-∞, ∞)"
     hs = A.ACTIVATIONS["hard_sigmoid"]
     assert hs.forward(3.0) == 1.0 and hs.forward(-3.0) == 0.0  # reaches both ends: [0, 1]
-    assert A.FACTS["hard_sigmoid"]["range"] == "[0, 1]"
-    assert A.FACTS["tanh"]["range"] == "(-1, 1)"
-    assert "outliers dominate" in A.SOFTMAX_FACTS["cons"]
-    assert A.FACTS["relu"]["cons"][:2] == ["Dying ReLU Problem", "Not zero centered"]
-    assert A.FACTS["softplus"]["pros"] == ["No dead neurons"]
+    assert C.FACTS["hard_sigmoid"]["range"] == "[0, 1]"
+    assert C.FACTS["tanh"]["range"] == "(-1, 1)"
+    assert "outliers dominate" in C.SOFTMAX_FACTS["cons"]
+    assert C.FACTS["relu"]["cons"][:2] == ["Dying ReLU Problem", "Not zero centered"]
+    assert C.FACTS["softplus"]["pros"] == ["No dead neurons"]
 
 
 def test_dying_relu_stays_dead():
@@ -247,7 +248,7 @@ def test_bad_input_names_the_argument():
 
 # -- exercises ---------------------------------------------------------------------------------
 def test_exercises_answers_from_independent_routes():
-    ex = A.exercises
+    ex = C.exercises
     assert ex.check(1, 0.0) and not ex.check(1, 0.5)
     assert "notes' slip" in ex.check(1, 0.5).message
     assert ex.check(2, 0.25) and "value" in ex.check(2, 0.5).message

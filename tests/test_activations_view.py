@@ -50,13 +50,6 @@ def test_activation_explorer_dropdown_alpha_and_facts(act):
     assert r"\min(1, \max(0, 0.2x + 0.5))" in act.formula.value
 
 
-def test_storm_of_main_control_leaves_no_pyplot_figures(act):
-    for i in range(1000):
-        act.main.value = -6 + (i * 7 % 121) / 10
-    assert plt.get_fignums() == []
-    assert act.state()["x"] == pytest.approx(-6 + (999 * 7 % 121) / 10)
-
-
 def test_depth_explorer():
     e = V.depth_explorer()
     try:

@@ -1,18 +1,20 @@
-"""The activation functions of the course: value, derivative, symbolic form and the notes' facts.
+"""The activation functions of the course: value, derivative and symbolic form.
 
 `ACTIVATIONS` maps a name to an `Activation` with `.name`, `.forward(x)`, `.derivative(x)`
-(elementwise numpy, derivative with respect to the input x), `.sympy_expr()` (built lazily:
-sympy is imported only when a formula is asked for) and `.facts` (range, use, pros and cons as
-the course notes list them, plus what the notes get wrong). `get(name, **params)` builds one
-with parameters, e.g. `get("leaky_relu", alpha=0.01)`. Softmax acts on a vector, not on each
-number alone: `softmax(x, axis=-1, temperature=1.0)`.
+(elementwise numpy, derivative with respect to the input x) and `.sympy_expr()` (built lazily:
+sympy is imported only when a formula is asked for). `get(name, **params)` builds one with
+parameters, e.g. `get("leaky_relu", alpha=0.01)`. Softmax acts on a vector, not on each number
+alone: `softmax(x, axis=-1, temperature=1.0)`. Sigmoid, tanh, softplus and softmax are those of
+nnlab.core.functional (each written once there); this module checks the arguments. What the
+course notes say about each function (range, use, pros, cons, slips) is course content:
+nnlab.course.activations.FACTS.
 
 Conventions follow PyTorch where it has the function (torch.sigmoid, tanh, relu, leaky_relu,
 elu, softplus, softmax), including the derivative at the kink: ReLU'(0) = 0, LeakyReLU'(0) = α,
 ELU'(0) = α. The hard sigmoid is the course's (Keras's) min(1, max(0, 0.2x + 0.5)); torch's
 hardsigmoid is a different one, x/6 + 1/2. torch's softplus returns x itself for x > 20 (its
-`threshold`); here log(1 + eˣ) is computed exactly there too (it differs from x by < 2e-9). The step function is 1 for x ≥ 0, else 0; its
-derivative is 0 everywhere it exists (nothing for gradient descent to follow).
+`threshold`); here log(1 + eˣ) is computed exactly there too (it differs from x by < 2e-9).
+The step function is 1 for x ≥ 0, else 0; its is 0 everywhere it exists (nothing for gradient descent to follow).
 
 Every function is numerically stable: sigmoid, softplus, softmax and ELU give finite values
 without overflow warnings for inputs up to ±1e4 (and beyond).
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core import functional as F
 from ..core.validate import fail, finite_array, finite_number, positive_int
 
 
@@ -43,21 +46,6 @@ def _exp_neg(z):
     return np.where(z < _LOW, 0.0, np.exp(np.maximum(z, _LOW)))
 
 
-def _sigmoid(x):
-    e = _exp_neg(-np.abs(x))  # e ≤ 1: never overflows
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _sigmoid_d(x):
-    e = _exp_neg(-np.abs(x))
-    return e / (1.0 + e) ** 2
-
-
-def _softplus(x):
-    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|)
-    return np.maximum(x, 0.0) + np.log1p(_exp_neg(-np.abs(x)))
-
-
 def _elu(x, alpha):
     return np.where(x > 0, x, alpha * np.where(x < _LOW, -1.0, np.expm1(np.maximum(np.minimum(x, 0.0), _LOW))))
 
@@ -68,25 +56,30 @@ def _elu_d(x, alpha):
 
 @dataclass
 class Activation:
-    """One activation function: numbers, derivative, formula and facts."""
+    """One activation function: numbers, derivative and formula (the notes' facts about it are
+    course content: nnlab.course.activations.FACTS[name])."""
 
     name: str
     title: str
     _f: object
     _d: object
     _sym: object  # callable (sympy module, x, params) -> expression
-    facts: dict
     params: dict = field(default_factory=dict)
 
     def forward(self, x):
-        """f(x), elementwise."""
-        return self._f(_arr(x), **self.params)
+        """f(x), elementwise (e^-|x| may round to 0 far out: that is not an error, so underflow
+        is never signalled, even under np.errstate(all="raise"))."""
+        x = _arr(x)
+        with np.errstate(under="ignore"):
+            return self._f(x, **self.params)
 
     __call__ = forward
 
     def derivative(self, x):
         """f'(x), elementwise, with respect to the input x."""
-        return self._d(_arr(x), **self.params)
+        x = _arr(x)
+        with np.errstate(under="ignore"):
+            return self._d(x, **self.params)
 
     def forward_unchecked(self, x):
         """f(x) for a float array already checked (the fast path inside layers)."""
@@ -150,75 +143,6 @@ DERIVATIVE_LATEX = {
 }
 
 
-def _facts(range_notes, range_true, use, pros, cons, slips=()):
-    return {"range_notes": range_notes, "range": range_true, "use": list(use),
-            "pros": list(pros), "cons": list(cons), "slips": list(slips)}
-
-
-FACTS = {
-    "step": _facts("(not given)", "{0, 1}", ["the first perceptrons (the notes list it first)"],
-                   [], ["derivative 0 everywhere (undefined at 0): gradient descent cannot learn "
-                        "through it (not in the notes)"]),
-    "sigmoid": _facts(
-        "(0 to 1); also boxed as [0, 1]", "(0, 1)",
-        ["binary classification", "output layer for binary classification (notes 001)",
-         "Rarely Used (notes 001, RNN table)"],
-        ["probability based values which are interpretable",
-         "Useful for probability-based tasks (notes 001, RNN table)"],
-        ["Vanishing Gradient", "Strong vanishing gradient issue (notes 001, RNN table)"],
-        ["the boxed '= [0, 1]' includes 0 and 1, which σ never reaches: the range is (0, 1)",
-         "the notes list 'Exploding Gradient' beside sigmoid, but σ'(x) ≤ 1/4: through sigmoid "
-         "alone a gradient only shrinks; exploding gradients come from large weights"]),
-    "tanh": _facts(
-        "[-1, 1]", "(-1, 1)",
-        ["Generally used in hidden layer", "RNNs (Classic) & LSTMs (notes 001, RNN table)"],
-        ["Zero centered output helps optimizer", "less likely to saturate",
-         "Keeps values balanced, better for sequential data (notes 001, RNN table)"],
-        ["Vanishing gradient",
-         "Slower training, vanishing gradients in deep networks (notes 001, RNN table)"],
-        ["tanh never reaches ±1: the range is the open interval (-1, 1)"]),
-    "relu": _facts(
-        "[0, ∞)", "[0, ∞)",
-        ["Default activation for hidden layers", "RNNs (Shallow or Deep) (notes 001, RNN table)"],
-        ["Computationally efficient", "Mitigates vanishing gradient",
-         "Faster training, helps mitigate vanishing gradients (notes 001, RNN table)"],
-        ["Dying ReLU Problem", "Not zero centered",
-         "Exploding gradients possible, no negative values (notes 001, RNN table)"]),
-    "leaky_relu": _facts(
-        "[0, ∞)", "(-∞, ∞)", ["hidden layers, against dying ReLU (use not written in the notes)"],
-        ["a small slope α for x ≤ 0 keeps a gradient (not written in the notes)"],
-        ["α is one more hyperparameter (not written in the notes)"],
-        ["the notes give Leaky ReLU's range as [0, ∞): wrong, αx < 0 for x < 0, so the range "
-         "is (-∞, ∞)"]),
-    "prelu": _facts(
-        "(not given)", "(-∞, ∞)", ["like Leaky ReLU, with α trained"],
-        ["α is learned: ∂f/∂α = x for x ≤ 0, 0 for x > 0"], []),
-    "elu": _facts(
-        "(not given)", "(-α, ∞)", ["hidden layers (not written in the notes)"],
-        ["smooth for x < 0, mean activation closer to zero (not written in the notes)"],
-        [],
-        ["the cons written under ELU ('outliers dominate', 'classes are mutually exclusive') "
-         "are softmax's cons: the softmax heading is lost in the transcription"]),
-    "hard_sigmoid": _facts(
-        "(0, 1)", "[0, 1]", ["faster approx. value"], ["computationally faster"],
-        ["less smooth than regular sigmoid"],
-        ["the hard sigmoid reaches 0 and 1 exactly (for x ≤ −2.5 and x ≥ 2.5): the range is "
-         "[0, 1], not (0, 1)",
-         "the worked value at x = −10 is garbled: '2 × 10 + 0.5 … max(0, −1.5) … min(1, 0.5) … 0'"
-         " — right is 0.2·(−10) + 0.5 = −1.5, max(0, −1.5) = 0, min(1, 0) = 0"]),
-    "softplus": _facts(
-        "(0, ∞)", "(0, ∞)", ["smooth approx of ReLU"], ["No dead neurons"], ["Slow"]),
-    "linear": _facts("(not given)", "(-∞, ∞)", ["output layer for regression (not in the notes)"],
-                     [], ["a stack of linear layers is one linear map (not in the notes)"]),
-}
-
-SOFTMAX_FACTS = _facts(
-    "(not given)", "(0, 1) each, summing to 1",
-    ["output layer for multi-class classification (e.g. the digit classes 0-9)"], [],
-    ["outliers dominate", "classes are mutually exclusive"],
-    ["the notes write these two cons under ELU; they belong to softmax"])
-
-
 def _step_sym(sp, x, p):
     return sp.Piecewise((1, x >= 0), (0, True))
 
@@ -243,8 +167,8 @@ _SPECS = {
     # name: (title, forward, derivative, sympy builder, default params)
     "step": ("Step", lambda x: np.where(x >= 0, 1.0, 0.0), lambda x: np.zeros_like(x),
              _step_sym, {}),
-    "sigmoid": ("Sigmoid", _sigmoid, _sigmoid_d, lambda sp, x, p: 1 / (1 + sp.exp(-x)), {}),
-    "tanh": ("Tanh", np.tanh, lambda x: 1.0 - np.tanh(x) ** 2, lambda sp, x, p: sp.tanh(x), {}),
+    "sigmoid": ("Sigmoid", F.sigmoid, F.sigmoid_derivative, lambda sp, x, p: F.sigmoid_expr(x), {}),
+    "tanh": ("Tanh", F.tanh, F.tanh_derivative, lambda sp, x, p: sp.tanh(x), {}),
     "relu": ("ReLU", lambda x: np.maximum(x, 0.0), lambda x: np.where(x > 0, 1.0, 0.0),
              _relu_sym, {}),
     "leaky_relu": ("Leaky ReLU", lambda x, alpha: np.where(x > 0, x, alpha * x),
@@ -254,7 +178,7 @@ _SPECS = {
     "elu": ("ELU", _elu, _elu_d, _elu_sym, {"alpha": 1.0}),
     "hard_sigmoid": ("Hard sigmoid", lambda x: np.clip(0.2 * x + 0.5, 0.0, 1.0),
                      lambda x: np.where((x > -2.5) & (x < 2.5), 0.2, 0.0), _hard_sym, {}),
-    "softplus": ("Softplus", _softplus, _sigmoid,
+    "softplus": ("Softplus", F.softplus, F.softplus_derivative,
                  lambda sp, x, p: sp.log(1 + sp.exp(x)), {}),
     "linear": ("Linear", lambda x: x.copy(), lambda x: np.ones_like(x), lambda sp, x, p: x, {}),
 }
@@ -276,7 +200,7 @@ def get(name, **params) -> Activation:
     for k, v in params.items():
         lo = 0.0
         full[k] = finite_number(k, v, minimum=lo)
-    return Activation(key, title, f, d, sym, FACTS[key], full)
+    return Activation(key, title, f, d, sym, full)
 
 
 ACTIVATIONS = {n: get(n) for n in NAMES}
@@ -293,23 +217,22 @@ def prelu_alpha_gradient(x, upstream=None):
 
 # ---- softmax --------------------------------------------------------------------------------
 def softmax(x, axis=-1, temperature=1.0):
-    """softmax(x / T) along `axis` (stable: the max is subtracted first)."""
+    """softmax(x / T) along `axis` (stable: the max is subtracted first): the checked public
+    form of nnlab.core.functional.softmax."""
     x = finite_array("x", x)
     if x.ndim == 0:
         fail("x", "an array with at least one axis (softmax acts on a vector)", x)
     T = finite_number("temperature", temperature, minimum=0.0, strict_min=True)
     if not isinstance(axis, (int, np.integer)) or not -x.ndim <= axis < x.ndim:
         fail("axis", f"an axis of x, from {-x.ndim} to {x.ndim - 1}", axis)
-    z = x / T
-    z = z - np.max(z, axis=axis, keepdims=True)
-    e = _exp_neg(z)
-    return e / np.sum(e, axis=axis, keepdims=True)
+    with np.errstate(under="ignore"):
+        return F.softmax(x, axis=axis, temperature=T)
 
 
 def softmax_jacobian(x, temperature=1.0):
     """∂softmax_i/∂x_j = s_i(δ_ij − s_j)/T for a vector x."""
     s = softmax(finite_array("x", x, ndim=1), temperature=temperature)
-    return (np.diag(s) - np.outer(s, s)) / float(temperature)
+    return F.softmax_jacobian(s, temperature=float(temperature))
 
 
 # ---- lessons --------------------------------------------------------------------------------
@@ -379,65 +302,6 @@ def dying_relu_run(lr=0.5, steps=20, w=1.0, b=0.5, seed=0, n=50):
     return hist
 
 
-__all__ = ["dying_relu_run", "DERIVATIVE_LATEX", "ACTIVATIONS", "NAMES", "Activation", "get", "softmax", "softmax_jacobian",
-           "prelu_alpha_gradient", "gradient_through_depth", "hard_sigmoid_steps",
-           "dead_relu_fraction", "FACTS", "SOFTMAX_FACTS", "LATEX"]
-
-
-# ---- exercises ------------------------------------------------------------------------------
-def _exercises():
-    from ..course.exercises import Exercise, ExerciseSet
-
-    hs = lambda: float(ACTIVATIONS["hard_sigmoid"].forward(-10.0))  # noqa: E731
-    sig = ACTIVATIONS["sigmoid"]
-    sm = lambda T=1.0: float(softmax(np.array([2.0, 1.0, 0.0]), temperature=T)[0])  # noqa: E731
-    leaky = get("leaky_relu", alpha=0.01)
-    return ExerciseSet("Activation functions", [
-        Exercise(
-            question="The course's hard sigmoid is min(1, max(0, 0.2x + 0.5)). What is its value "
-                     "at x = -10? (the notes' worked example is garbled)",
-            answer=hs,
-            solution=lambda: ("0.2·(−10) + 0.5 = −1.5;  max(0, −1.5) = 0;  min(1, 0) = "
-                              f"{hs():g}. The notes write '2 × 10 + 0.5' and 'min(1, 0.5)': "
-                              "both are transcription slips."),
-            mistakes=lambda: [(0.5, "that is min(1, 0.5), the notes' slip: after max(0, −1.5) = 0 "
-                                    "comes min(1, 0) = 0."),
-                              (-1.5, "−1.5 is 0.2x + 0.5 before clipping: apply max(0, ·) and "
-                                     "min(1, ·)."),
-                              (1.0, "0.2·(−10) is −2, not +2: the input is negative.")]),
-        Exercise(
-            question="What is the derivative of the sigmoid at x = 0, σ'(0)?",
-            answer=lambda: float(sig.derivative(0.0)),
-            solution=lambda: "σ'(x) = σ(x)(1 − σ(x)); σ(0) = 0.5, so σ'(0) = 0.5·0.5 = 0.25, "
-                             "the largest value σ' ever takes.",
-            mistakes=lambda: [(0.5, "0.5 is σ(0), the value; the derivative is σ(0)(1 − σ(0)).")]),
-        Exercise(
-            question="A gradient passes back through 10 sigmoid layers, each multiplying it by "
-                     "σ'(z) at most. What is the largest factor it can be multiplied by in total?",
-            answer=lambda: float(sig.derivative(0.0)) ** 10,
-            abs_tol=1e-12,
-            solution=lambda: f"σ'(z) ≤ 1/4, so the product is at most (1/4)^10 = "
-                             f"{0.25 ** 10:.4g}: the vanishing gradient.",
-            mistakes=lambda: [(2.5, "factors multiply along the chain rule; they do not add."),
-                              (0.5 ** 10, "σ' is at most 1/4 (at z = 0), not 1/2.")]),
-        Exercise(
-            question="Scores (2, 1, 0) go through a softmax (T = 1). What probability does the "
-                     "first class get? (4 decimals)",
-            answer=sm,
-            solution=lambda: (f"e² / (e² + e¹ + e⁰) = 7.389 / (7.389 + 2.718 + 1) = {sm():.4f}"),
-            mistakes=lambda: [(2 / 3, "that is 2/(2 + 1 + 0): softmax exponentiates the scores "
-                                      "first."),
-                              (1 / 3, "that is the uniform answer, the limit of a very high "
-                                      "temperature.")]),
-        Exercise(
-            question="Leaky ReLU with α = 0.01: what is its derivative at x = −3?",
-            answer=lambda: float(leaky.derivative(-3.0)),
-            abs_tol=1e-6,
-            solution=lambda: "For x ≤ 0 the Leaky ReLU is αx, so its slope is α = 0.01 "
-                             "(not 0: that is what keeps the unit alive).",
-            mistakes=lambda: [(0.0, "that is ReLU's derivative; Leaky ReLU keeps slope α."),
-                              (-0.03, "−0.03 is the value αx; the derivative is α.")]),
-    ])
-
-
-exercises = _exercises()
+__all__ = ["dying_relu_run", "DERIVATIVE_LATEX", "ACTIVATIONS", "NAMES", "Activation", "get",
+           "softmax", "softmax_jacobian", "prelu_alpha_gradient", "gradient_through_depth",
+           "hard_sigmoid_steps", "dead_relu_fraction", "LATEX"]

@@ -6,6 +6,7 @@ import html
 import ipywidgets as W
 import numpy as np
 
+from ..course.activations import FACTS
 from ..engine import activations as A
 from .ui import Explorer, FigureView, new_figure, slider
 
@@ -75,7 +76,7 @@ class ActivationExplorer(Explorer):
         x = round(float(self.controls["x"].value), 4)
         out = {"name": act.name, "x": x, "f": round(float(act.forward(x)), 6),
                "df": round(float(act.derivative(x)), 6),
-               "range_notes": act.facts["range_notes"], "range": act.facts["range"]}
+               "range_notes": FACTS[act.name]["range_notes"], "range": FACTS[act.name]["range"]}
         if act.name in WITH_ALPHA:
             out["alpha"] = round(act.params["alpha"], 4)
         if act.name == "prelu":
@@ -113,7 +114,8 @@ class ActivationExplorer(Explorer):
 
 
 def facts_html(act: A.Activation) -> str:
-    f = act.facts
+    """What the notes say about `act` (nnlab.course.activations.FACTS) as HTML."""
+    f = FACTS[act.name]
 
     def items(xs):
         return "".join(f"<li>{_esc(x)}</li>" for x in xs) or "<li>(none listed)</li>"

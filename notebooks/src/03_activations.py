@@ -45,13 +45,14 @@ print(explorer.state())
 # Everything the explorer does can be done in code. The same numbers, for every activation at
 # x = −1 and x = 2 (α = 0.01 for Leaky ReLU, 0.25 for PReLU, 1 for ELU):
 # %%
+from nnlab.course.activations import FACTS
 from nnlab.engine import activations as A
 
 for name, act in A.ACTIVATIONS.items():
     f = act.forward(np.array([-1.0, 2.0]))
     d = act.derivative(np.array([-1.0, 2.0]))
     print(f"{act.title:13s} f(-1) = {f[0]:8.4f}  f(2) = {f[1]:7.4f}   f'(-1) = {d[0]:.4f}  "
-          f"f'(2) = {d[1]:.4f}   range {act.facts['range']}")
+          f"f'(2) = {d[1]:.4f}   range {FACTS[name]['range']}")
 # %% [markdown]
 # ### The formulas, symbolically
 # sympy differentiates each formula; the numbers above are checked against these derivatives
@@ -75,7 +76,7 @@ print("Leaky ReLU(-5) =", float(leaky.forward(-5.0)))
 print("hard sigmoid(-3), (3) =", float(A.ACTIVATIONS["hard_sigmoid"].forward(-3.0)),
       float(A.ACTIVATIONS["hard_sigmoid"].forward(3.0)))
 for name in ("sigmoid", "tanh", "leaky_relu", "hard_sigmoid"):
-    print(f"{name:12s} notes: {A.FACTS[name]['range_notes']:32s} correct: {A.FACTS[name]['range']}")
+    print(f"{name:12s} notes: {FACTS[name]['range_notes']:32s} correct: {FACTS[name]['range']}")
 assert leaky.forward(-5.0) < 0
 # %% [markdown]
 # ## 2. The hard sigmoid's worked value at x = −10
@@ -184,7 +185,7 @@ with warnings.catch_warnings(), np.errstate(all="raise"):
 # ## Exercises
 # Type your answer in place of `None` and run the cell. `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.engine.activations import exercises as ex
+from nnlab.course.activations import exercises as ex
 
 print(ex.show(1))
 # %%
