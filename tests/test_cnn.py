@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
+from nnlab.core.gradcheck import central_difference
 from nnlab.engine import cnn as M
-from nnlab.engine.cnn import numerical_gradient
 
 
 def _check_layer(layer, x, atol=1e-7):
@@ -13,9 +13,9 @@ def _check_layer(layer, x, atol=1e-7):
     loss = lambda: float(np.sum(layer.forward(x) * g))
     layer.forward(x)
     dx = layer.backward(g)
-    np.testing.assert_allclose(dx, numerical_gradient(loss, x), atol=atol)
+    np.testing.assert_allclose(dx, central_difference(loss, x), atol=atol)
     for p, gp in zip(layer.params, layer.grads):
-        np.testing.assert_allclose(gp, numerical_gradient(loss, p), atol=atol)
+        np.testing.assert_allclose(gp, central_difference(loss, p), atol=atol)
 
 
 def test_conv_layer_gradients():
@@ -43,7 +43,7 @@ def test_softmax_cross_entropy_gradient_and_value():
     # independent value: -mean log softmax, softmax written out
     p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     assert loss == pytest.approx(-np.mean(np.log(p[np.arange(4), y])), rel=1e-12)
-    np.testing.assert_allclose(g, numerical_gradient(lambda: M.cross_entropy(z, y)[0], z), atol=1e-8)
+    np.testing.assert_allclose(g, central_difference(lambda: M.cross_entropy(z, y)[0], z), atol=1e-8)
 
 
 @pytest.mark.torch
@@ -58,13 +58,39 @@ def test_cross_entropy_against_torch(torch):
     np.testing.assert_allclose(g, zt.grad.numpy(), atol=1e-12)
 
 
+def test_layers_are_the_shared_protocol_and_the_model_a_sequential():
+    from nnlab.engine import layers as L
+
+    model = M.CNN(conv_channels=(2, 3), seed=0)
+    assert isinstance(model.net, L.Sequential) and model.layers is model.net.layers
+    assert [type(layer) for layer in model.layers] == [M.Conv2d, L.ReLU, M.Conv2d, L.ReLU,
+                                                       M.MaxPool2d, L.Flatten, L.Dense]
+    assert all(isinstance(layer, L.Layer) for layer in model.layers)
+
+
+def test_initial_draws():
+    # the documented draws, made here from the seed: He normal for each conv layer in turn,
+    # then U(±1/√in) for the dense weights; zero biases
+    model = M.CNN(conv_channels=(4, 3), seed=7)
+    rng = np.random.default_rng(7)
+    w1 = rng.normal(0.0, np.sqrt(2.0 / 9), size=(4, 1, 3, 3))
+    w2 = rng.normal(0.0, np.sqrt(2.0 / 36), size=(3, 4, 3, 3))
+    bound = 1 / np.sqrt(3 * 4 * 4)
+    w3 = rng.uniform(-bound, bound, size=(10, 48))
+    p = model.params
+    assert [a.shape for a in p] == [(4, 1, 3, 3), (4,), (3, 4, 3, 3), (3,), (10, 48), (10,)]
+    for got, want in zip(p[0::2], (w1, w2, w3)):
+        np.testing.assert_array_equal(got, want)
+    assert not any(b.any() for b in p[1::2])
+
+
 def test_whole_model_gradients():
     rng = np.random.default_rng(5)
     model = M.CNN(in_shape=(1, 4, 4), conv_channels=(2, 3), n_classes=3, seed=1)
     x, y = rng.normal(size=(3, 1, 4, 4)), np.array([0, 2, 1])
     _, grads = model.loss_and_grads(x, y)
     for p, g in zip(model.params, grads):
-        num = numerical_gradient(lambda: M.cross_entropy(model.forward(x), y)[0], p)
+        num = central_difference(lambda: M.cross_entropy(model.forward(x), y)[0], p)
         np.testing.assert_allclose(g, num, atol=1e-7)
 
 
@@ -123,7 +149,8 @@ def test_progress_bar():
 
 
 def test_exercises():
-    ex = M.exercises
+    from nnlab.course.cnn import exercises as ex
+
     assert ex.check(1, 80) and not ex.check(1, 72) and "bias" in ex.check(1, 72).message
     assert ex.check(2, 1290) and "pooling" in ex.check(2, 8 * 8 * 8 * 10 + 10).message
     assert ex.check(3, 237.5) and "whole image" in ex.check(3, 1310 / 16).message

@@ -1,8 +1,11 @@
 """nnlab.views.cnn_view: the pooling explorer (slides' 4×4 example) and the feature-map explorer."""
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from nnlab.engine import conv as C
 from nnlab.engine.cnn import CNN, load_digits
 from nnlab.views.cnn_view import FeatureMapExplorer, PoolingExplorer, factory
 
@@ -53,15 +56,69 @@ def test_padded_max_pool_ignores_the_padding(pool):
     assert pool.state()["output"] == want
 
 
-def test_thousand_changes_leave_no_pyplot_figures():
+def test_main_control_is_the_kernel_size():
+    # (the 1,000-change storm of the main control is in tests/test_reliability.py)
     e = factory()
     try:
-        for i in range(1000):
-            e.main.value = 1 + i % 4
-        assert plt.get_fignums() == []
+        e.main.value = 4
         assert e.state()["kernel_size"] == 4
     finally:
         e.close()
+    assert plt.get_fignums() == []
+
+
+def _marked(html):
+    """The (row, column) of the highlighted cells of each table, and every table's numbers."""
+    tables = []
+    for table in re.findall(r"<table.*?</table>", html):
+        marked, values = [], []
+        for i, row in enumerate(re.findall(r"<tr>(.*?)</tr>", table)):
+            for j, (style, v) in enumerate(re.findall(r"<td style='([^']*)'>([^<]*)</td>", row)):
+                values.append(float(v))
+                if "bold" in style:
+                    marked.append((i, j))
+        tables.append((marked, values))
+    return tables
+
+
+@pytest.mark.parametrize("setting", [
+    {},
+    {"mode": "avg"},
+    {"kernel_size": 3, "stride": 1, "cell": 3},
+    {"kernel_size": 3, "stride": 1, "padding": 1, "cell": 5, "mode": "avg"},
+    {"kernel_size": 2, "stride": 2, "padding": 1, "cell": 4},
+    {"kernel_size": 4, "stride": 1, "padding": 2, "cell": 24, "mode": "avg"},
+    {"kernel_size": 1, "stride": 3, "cell": 3},
+])
+def test_every_number_shown_is_the_computations(pool, setting):
+    for name, value in setting.items():
+        if name == "cell":
+            pool.controls[name].max = max(pool.controls[name].max, value)
+        pool.controls[name].value = value
+    expl = pool.explain()
+    size, cell, out = expl["size"], expl["cell"], expl["output"]
+    c = pool.controls
+    k, s, p, mode = c["kernel_size"].value, c["stride"].value, c["padding"].value, c["mode"].value
+    # the intermediates are the computation's: pool_cell with the controls' inputs, the pooled map
+    r, cc = cell["cell"]
+    direct = C.pool_cell(pool.image, k, r, cc, s, p, mode)
+    np.testing.assert_array_equal(cell["window"], direct["window"])
+    assert cell["value"] == direct["value"] == pytest.approx(out[r, cc], abs=1e-12)
+    assert out.shape == (size.size, size.size) == cell["output"]
+    # the readout: n, p, f, s, size, then the cell (r, c), the window k×k and the value
+    formula = re.findall(r"⌊\((\d+) \+ 2·(\d+) − (\d+)\)/(\d+)⌋ \+ 1 = <b>(\d+)</b>", pool.readout.value)
+    assert [tuple(map(int, m)) for m in formula] == [(size.n, size.padding, size.f, size.stride, size.size)]
+    rest = re.sub(r"<[^>]+>", " ", pool.readout.value.split(";", 1)[1])
+    shown = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", rest)]
+    assert shown == [r, cc, k, k, float(f"{cell['value']:g}")]
+    # the tables: the input with the window's cells marked, the output with the chosen cell marked
+    (in_marked, in_values), (out_marked, out_values) = _marked(pool.tables.value)
+    assert in_values == pool.image.ravel().tolist()
+    np.testing.assert_allclose(out_values, out.ravel(), atol=0.05 + 1e-12)    # one decimal shown
+    assert in_marked == [(i, j) for i in cell["rows"] for j in cell["cols"] if 0 <= i < 4 and 0 <= j < 4]
+    assert out_marked == [cell["cell"]]
+    st = pool.state()
+    assert st["cell"] == cell["cell"] and st["cell_value"] == round(cell["value"], 4)
 
 
 def test_feature_map_explorer():

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nnlab.core.gradcheck import central_difference
 from nnlab.engine import conv as C
-from nnlab.engine.cnn import numerical_gradient
 
 
 # -- independent references: plain loops over every output cell ------------------------------------
@@ -179,9 +179,9 @@ def test_conv2d_backward_finite_differences(s, p):
     g = rng.normal(size=C.conv2d(x, w, b, s, p).shape)
     loss = lambda: float(np.sum(C.conv2d(x, w, b, s, p) * g))
     dx, dw, db = C.conv2d_backward(x, w, g, b, s, p)
-    np.testing.assert_allclose(dx, numerical_gradient(loss, x), atol=1e-7)
-    np.testing.assert_allclose(dw, numerical_gradient(loss, w), atol=1e-7)
-    np.testing.assert_allclose(db, numerical_gradient(loss, b), atol=1e-7)
+    np.testing.assert_allclose(dx, central_difference(loss, x), atol=1e-7)
+    np.testing.assert_allclose(dw, central_difference(loss, w), atol=1e-7)
+    np.testing.assert_allclose(db, central_difference(loss, b), atol=1e-7)
 
 
 def test_conv2d_backward_2d_and_notes_form():
@@ -191,8 +191,8 @@ def test_conv2d_backward_2d_and_notes_form():
     loss = lambda: float(np.sum(C.conv2d(x, w, form="notes") * g))
     dx, dw, db = C.conv2d_backward(x, w, g, form="notes")
     assert db is None and dx.shape == (5, 5) and dw.shape == (2, 2)
-    np.testing.assert_allclose(dx, numerical_gradient(loss, x), atol=1e-7)
-    np.testing.assert_allclose(dw, numerical_gradient(loss, w), atol=1e-7)
+    np.testing.assert_allclose(dx, central_difference(loss, x), atol=1e-7)
+    np.testing.assert_allclose(dw, central_difference(loss, w), atol=1e-7)
 
 
 @pytest.mark.parametrize("k,s,p", [(2, None, 0), (3, 2, 1), (2, 1, 0), (3, 3, 0)])
@@ -201,7 +201,7 @@ def test_pool_backward_finite_differences(k, s, p):
     x = rng.permutation(2 * 2 * 7 * 6).reshape(2, 2, 7, 6) / 10.0  # distinct values: no ties
     for fwd, bwd in ((C.max_pool2d, C.max_pool2d_backward), (C.avg_pool2d, C.avg_pool2d_backward)):
         g = rng.normal(size=fwd(x, k, s, p).shape)
-        num = numerical_gradient(lambda: float(np.sum(fwd(x, k, s, p) * g)), x, eps=1e-4)
+        num = central_difference(lambda: float(np.sum(fwd(x, k, s, p) * g)), x, h=1e-4)
         np.testing.assert_allclose(bwd(x, g, k, s, p), num, atol=1e-7)
 
 
@@ -259,6 +259,100 @@ def test_output_cell_with_stride_and_padding():
     assert C.output_cell(img, ker, 0, 0, 2, 1)["patch"][0].tolist() == [0, 0, 0]   # padding row
 
 
+@settings(max_examples=40, deadline=None)
+@given(h=st.integers(2, 7), w=st.integers(2, 7), k=st.integers(1, 3), s=st.integers(1, 3),
+       p=st.integers(0, 1), r=st.integers(0, 6), c=st.integers(0, 6), seed=st.integers(0, 2**16))
+def test_output_cell_steps_for_changed_inputs(h, w, k, s, p, r, c, seed):
+    rng = np.random.default_rng(seed)
+    img, ker = rng.normal(size=(h, w)), rng.normal(size=(k, k))
+    if k > min(h, w) + 2 * p:
+        return
+    full = C.conv2d(img, ker, stride=s, padding=p)
+    r, c = min(r, full.shape[0] - 1), min(c, full.shape[1] - 1)
+    cell = C.output_cell(img, ker, r, c, s, p)
+    padded = np.pad(img, p)
+    np.testing.assert_array_equal(cell["patch"], padded[r * s:r * s + k, c * s:c * s + k])
+    np.testing.assert_array_equal(cell["kernel"], ker)
+    np.testing.assert_array_equal(cell["product"], cell["patch"] * ker)
+    assert cell["value"] == pytest.approx(full[r, c], abs=1e-12)
+    assert cell["top_left"] == (r * s - p, c * s - p) and cell["cell"] == (r, c)
+    assert cell["output"] == full.shape
+
+
+# -- sizes, explained ----------------------------------------------------------------------------
+@settings(deadline=None)
+@given(n=st.integers(1, 30), f=st.integers(1, 7), s=st.integers(1, 5), p=st.integers(0, 3))
+def test_size_steps(n, f, s, p):
+    if f > n + 2 * p:
+        return
+    starts = range(0, n + 2 * p - f + 1, s)        # every window's first padded cell, counted
+    st_ = C.size_steps(n, f, s, p)
+    assert st_.size == len(starts) == C.output_size(n, f, s, p)
+    assert st_.padded == n + 2 * p and st_.span == n + 2 * p - f
+    assert st_.left_over == n + 2 * p - (starts[-1] + f)     # padded cells after the last window
+    assert st_.formula() == f"⌊({n} + 2·{p} − {f})/{s}⌋ + 1 = {len(starts)}"
+
+
+# -- one pooling cell ------------------------------------------------------------------------------
+@settings(max_examples=40, deadline=None)
+@given(h=st.integers(2, 7), w=st.integers(2, 7), k=st.integers(1, 3), s=st.integers(1, 3),
+       p=st.integers(0, 1), r=st.integers(0, 7), c=st.integers(0, 7), seed=st.integers(0, 2**16))
+def test_pool_cell_steps_for_changed_inputs(h, w, k, s, p, r, c, seed):
+    p = min(p, k // 2)
+    img = np.random.default_rng(seed).integers(0, 4, size=(h, w)).astype(float)   # ties on purpose
+    if k > min(h, w) + 2 * p:
+        return
+    for mode, fwd, fill in (("max", C.max_pool2d, -np.inf), ("avg", C.avg_pool2d, 0.0)):
+        full = fwd(img, k, s, p)
+        rr, cc = min(r, full.shape[0] - 1), min(c, full.shape[1] - 1)
+        cell = C.pool_cell(img, k, rr, cc, s, p, mode)
+        padded = np.pad(img, p, constant_values=fill)
+        np.testing.assert_array_equal(cell["window"], padded[rr * s:rr * s + k, cc * s:cc * s + k])
+        assert cell["value"] == pytest.approx(full[rr, cc], abs=1e-12)
+        assert cell["top_left"] == (rr * s - p, cc * s - p) and cell["output"] == full.shape
+        assert list(cell["rows"]) == list(range(rr * s - p, rr * s - p + k))
+        assert list(cell["cols"]) == list(range(cc * s - p, cc * s - p + k))
+        if mode == "max":
+            # the winner is where the backward pass sends this cell's gradient
+            g = np.zeros(full.shape)
+            g[rr, cc] = 1.0
+            d = C.max_pool2d_backward(img, g, k, s, p)
+            assert np.argwhere(d == 1.0).tolist() == [list(cell["winner"])]
+        else:
+            assert cell["winner"] is None
+
+
+def test_pool_cell_slides_example():
+    cell = C.pool_cell(SLIDES_IMAGE, 2, 1, 1)
+    assert cell["window"].tolist() == [[250, 0], [0, 250]] and cell["value"] == 250
+    assert cell["winner"] == (2, 2)            # the first of the two maxima, as in torch
+
+
+# -- fast paths equal the general route ---------------------------------------------------------------
+@settings(max_examples=30, deadline=None)
+@given(k=st.integers(1, 3), th=st.integers(1, 4), tw=st.integers(1, 4), seed=st.integers(0, 2**16))
+def test_tile_fast_path_equals_the_windows_route(k, th, tw, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 3, size=(2, 2, k * th, k * tw)).astype(float)        # many ties
+    g = rng.normal(size=(2, 2, th, tw))
+    np.testing.assert_array_equal(C.max_pool2d(x, k), C.max_pool2d_windows(x, k))
+    np.testing.assert_array_equal(C.max_pool2d_backward(x, g, k), C.max_pool2d_backward_windows(x, g, k))
+
+
+def test_conv_layer_is_conv2d():
+    rng = np.random.default_rng(9)
+    layer = C.Conv2d(2, 3, 3, padding=1, rng=rng)
+    x = rng.normal(size=(2, 2, 5, 4))
+    np.testing.assert_array_equal(layer.forward(x), C.conv2d(x, *layer.params, 1, 1))
+    g = rng.normal(size=(2, 3, 5, 4))
+    dx = layer.backward(g)
+    want = C.conv2d_backward(x, layer.params[0], g, layer.params[1], 1, 1)
+    for a, b in zip((dx, *layer.grads), want):
+        np.testing.assert_array_equal(a, b)
+    pool = C.MaxPool2d(2)
+    np.testing.assert_array_equal(pool.forward(x[:, :, :4]), C.max_pool2d(x[:, :, :4], 2))
+
+
 # -- bad input: one ValueError naming the argument --------------------------------------------------
 @pytest.mark.parametrize("call,name", [
     (lambda: C.conv2d(np.ones((3, 3)), np.ones((4, 4))), "weight"),
@@ -279,6 +373,9 @@ def test_output_cell_with_stride_and_padding():
     (lambda: C.max_pool2d_backward(np.ones((4, 4)), np.ones((3, 3)), 2), "grad_output"),
     (lambda: C.output_cell(np.ones((4, 4)), np.ones((2, 2)), 3, 0), "row"),
     (lambda: C.output_size(3, 2, stride=1.5), "stride"),
+    (lambda: C.pool_cell(np.ones((4, 4)), 2, 0, 0, mode="min"), "mode"),
+    (lambda: C.pool_cell(np.ones((4, 4)), 2, 0, 2), "col"),
+    (lambda: C.size_steps(3, 6), "f"),
 ])
 def test_bad_input_names_the_argument(call, name):
     with pytest.raises(ValueError, match=rf"^{name}: expected"):

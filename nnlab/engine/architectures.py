@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..core import functional as F
 from ..core import validate as V
 
 
@@ -46,7 +47,7 @@ def out_len(n, f, s, p, name="layer"):
     """⌊(n + 2p − f)/s⌋ + 1 along one axis (ValueError when the kernel does not fit)."""
     if f > n + 2 * p:
         V.fail(name, f"a kernel of at most {n + 2 * p} (the padded input) along each axis", f)
-    return (n + 2 * p - f) // s + 1
+    return F.conv_output_size(n, f, s, p)
 
 
 @dataclass

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core import functional as F
 from ..core import validate as V
 from ..core.blas import blas_threads
-from .cnn import CNN, Dense, cross_entropy, load_digits, train_test_split
+from .cnn import CNN, load_digits, train_test_split
+from .layers import Dense
 
 STRATEGIES = ("scratch", "feature extractor", "fine-tune partial", "fine-tune full")
 
@@ -73,14 +75,14 @@ def fit_head(features, y, n_classes, epochs, batch_size, lr, seed, optimizer="ad
     from .optim import make_optimizer
 
     rng = np.random.default_rng(seed)
-    head = Dense(features.shape[1], n_classes, rng=rng)
+    head = Dense(features.shape[1], n_classes, rng=rng, init="torch_weight")
     opt = make_optimizer(optimizer, lr=lr)
     order_rng = np.random.default_rng(seed + 1)
     for _ in range(epochs):
         order = order_rng.permutation(len(y))
         for s in range(0, len(y), batch_size):
             b = order[s:s + batch_size]
-            _, g = cross_entropy(head.forward(features[b]), y[b])
+            _, g = F.cross_entropy(head.forward(features[b]), y[b])   # y: class numbers 0..K−1
             head.backward(g)
             head.params = opt.step(head.params, head.grads)
     return head
@@ -124,7 +126,6 @@ def _experiment(source_classes, target_classes, per_class, conv_channels, pretra
     xtr, ytr = x[t_tr], _remap(y[t_tr], tgt)
     xte, yte = x[t_te], _remap(y[t_te], tgt)
     result.n_train, result.n_test = len(t_tr), len(t_te)
-    n_conv_params = 2 * len(conv_channels)
 
     for strategy in STRATEGIES:
         model = CNN(conv_channels=conv_channels, n_classes=len(tgt), seed=seed + 100)

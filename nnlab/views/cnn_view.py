@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from ..engine.conv import avg_pool2d, max_pool2d
+from ..engine.conv import avg_pool2d, max_pool2d, output_size, pool_cell, size_steps
 from .ui import Explorer, FigureView, new_figure
 
 SLIDES_IMAGE = np.array([[100, 0, 0, 0], [500, 10, 100, 0], [0, 100, 250, 0], [0, 0, 0, 250]],
@@ -91,56 +91,65 @@ class PoolingExplorer(Explorer):
             if c["padding"].value > k // 2:
                 c["padding"].value = k // 2
             c["padding"].max = k // 2
-            p, s = c["padding"].value, c["stride"].value
-            n = (4 + 2 * p - k) // s + 1
+            n = output_size(self.image.shape[0], k, c["stride"].value, c["padding"].value)
             if c["cell"].value > n * n - 1:
                 c["cell"].value = n * n - 1
             c["cell"].max = n * n - 1
         finally:
             self._hold = False
-        return n
 
     def output(self):
         c = self.controls
         f = max_pool2d if c["mode"].value == "max" else avg_pool2d
         return f(self.image, c["kernel_size"].value, c["stride"].value, c["padding"].value)
 
-    def state(self) -> dict:
+    def explain(self) -> dict:
+        """What the display shows, as computed: the size steps ("size"), the pooled map ("output")
+        and the chosen cell with its window and value ("cell", `nnlab.engine.conv.pool_cell`).
+        The texts, the tables, the figure and `state()` read these."""
         c = self.controls
-        out = self.output()
-        n = out.shape[0]
-        cell = min(c["cell"].value, n * n - 1)
-        return {"mode": c["mode"].value, "kernel_size": c["kernel_size"].value,
-                "stride": c["stride"].value, "padding": c["padding"].value,
-                "output": np.round(out, 4).tolist(), "cell": (cell // n, cell % n),
-                "cell_value": round(float(out[cell // n, cell % n]), 4)}
+        k, s, p = c["kernel_size"].value, c["stride"].value, c["padding"].value
+        size = size_steps(self.image.shape[0], k, s, p)
+        index = min(c["cell"].value, size.size * size.size - 1)
+        cell = pool_cell(self.image, k, index // size.size, index % size.size, s, p, c["mode"].value)
+        return {"size": size, "output": self.output(), "cell": cell}
+
+    def _state(self, ex) -> dict:
+        size, cell = ex["size"], ex["cell"]
+        return {"mode": cell["mode"], "kernel_size": size.f, "stride": size.stride,
+                "padding": size.padding, "output": np.round(ex["output"], 4).tolist(),
+                "cell": cell["cell"], "cell_value": round(cell["value"], 4)}
+
+    def state(self) -> dict:
+        return self._state(self.explain())
 
     def update(self) -> None:
-        n = self._clamp()
-        st = self.state()
-        out = np.asarray(st["output"])
-        k, s, p = st["kernel_size"], st["stride"], st["padding"]
+        self._clamp()
+        ex = self.explain()
+        st = self._state(ex)
+        size, cell, out = ex["size"], ex["cell"], ex["output"]
+        n, k = size.size, size.f
         self._im_out.set_data(out)
         self._im_out.set_extent((-0.5, n - 0.5, n - 0.5, -0.5))
         self._ax_out.set_xlim(-0.5, n - 0.5)
         self._ax_out.set_ylim(n - 0.5, -0.5)
-        r, cc = st["cell"]
+        r, cc = cell["cell"]
+        top, left = cell["top_left"]
         self._cell.set_xy((cc - 0.5, r - 0.5))
-        self._win.set_xy((cc * s - p - 0.5, r * s - p - 0.5))
+        self._win.set_xy((left - 0.5, top - 0.5))
         self._win.set_width(k)
         self._win.set_height(k)
-        self._title.set_text(f"{st['mode']} pool k={k}, s={s}, p={p}: {n}×{n}")
+        self._title.set_text(f"{st['mode']} pool k={k}, s={size.stride}, p={size.padding}: {n}×{n}")
         self.view.refresh()
-        pad_note = " (padding: −∞ for max, zeros counted for avg, as torch)" if p else ""
-        rows = range(r * s - p, r * s - p + k)
-        cols = range(cc * s - p, cc * s - p + k)
+        pad_note = " (padding: −∞ for max, zeros counted for avg, as torch)" if size.padding else ""
+        rows, cols = cell["rows"], cell["cols"]
         self.tables.value = (
             _table(self.image, lambda i, j: i in rows and j in cols, "input (window in red)")
             + " &nbsp;→&nbsp; "
             + _table(out, lambda i, j: (i, j) == (r, cc), f"{st['mode']} pooled"))
-        self.readout.value = (f"output size ⌊(4 + 2·{p} − {k})/{s}⌋ + 1 = <b>{n}</b>{pad_note}; "
-                              f"cell {st['cell']} = {st['mode']} of its {k}×{k} window = "
-                              f"<b>{st['cell_value']:g}</b>")
+        self.readout.value = (f"output size {size.formula(html=True)}{pad_note}; "
+                              f"cell {cell['cell']} = {st['mode']} of its {k}×{k} window = "
+                              f"<b>{cell['value']:g}</b>")
 
 
 def factory() -> PoolingExplorer:

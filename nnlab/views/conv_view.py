@@ -13,8 +13,16 @@ import numpy as np
 
 from ..core import validate as V
 from ..core.blas import blas_threads
-from ..engine.conv import (FILTERS, conv2d, downsample, filter_kernel, output_cell, output_size,
-                           to_grayscale)
+from ..engine.conv import (
+    FILTERS,
+    conv2d,
+    downsample,
+    filter_kernel,
+    output_cell,
+    output_size,
+    size_steps,
+    to_grayscale,
+)
 from .ui import Explorer, FigureView, new_figure
 
 PHOTO = "grace_hopper.jpg"
@@ -142,45 +150,55 @@ class ConvExplorer(Explorer):
         """Refuse impossible combinations: the cell (row, col) must exist in the feature map."""
         s, p = self.controls["stride"].value, self.controls["padding"].value
         h, w = self.image.shape
-        ho, wo = output_size(h, 3, s, p), output_size(w, 3, s, p)
         self._hold = True
         try:
-            for name, n in (("row", ho), ("col", wo)):
+            for name, n in (("row", output_size(h, 3, s, p)), ("col", output_size(w, 3, s, p))):
                 c = self.controls[name]
                 if c.value > n - 1:
                     c.value = n - 1
                 c.max = n - 1
         finally:
             self._hold = False
-        return ho, wo
 
-    # -- state and drawing --------------------------------------------------------------------
-    def state(self) -> dict:
+    # -- the computation, the state and the drawing -------------------------------------------
+    def explain(self) -> dict:
+        """What the display shows, as computed: the size steps of the rows ("rows") and columns
+        ("cols") and the chosen output cell with its patch, kernel and products ("cell",
+        `nnlab.engine.conv.output_cell`). The texts, the figure and `state()` read these."""
         s, p = self.controls["stride"].value, self.controls["padding"].value
         h, w = self.image.shape
-        ho, wo = output_size(h, 3, s, p), output_size(w, 3, s, p)
-        r, c = min(self.controls["row"].value, ho - 1), min(self.controls["col"].value, wo - 1)
-        cell = output_cell(self.image, self.kernel(), r, c, s, p)
+        rows, cols = size_steps(h, 3, s, p), size_steps(w, 3, s, p)
+        r = min(self.controls["row"].value, rows.size - 1)
+        c = min(self.controls["col"].value, cols.size - 1)
+        return {"rows": rows, "cols": cols, "cell": output_cell(self.image, self.kernel(), r, c, s, p)}
+
+    def _state(self, ex) -> dict:
+        rows, cell = ex["rows"], ex["cell"]
+        s, p = rows.stride, rows.padding
         return {"filter": self.controls["filter"].value,
-                "kernel": np.round(self.kernel(), 2).tolist(),
-                "input": (h, w), "stride": s, "padding": p,
+                "kernel": np.round(cell["kernel"], 2).tolist(),
+                "input": self.image.shape, "stride": s, "padding": p,
                 "padding_name": {0: "valid", 1: "same", 2: "full"}[p] if s == 1 else f"p = {p}",
-                "output": (ho, wo), "cell": (r, c), "cell_value": round(cell["value"], 4)}
+                "output": cell["output"], "cell": cell["cell"], "cell_value": round(cell["value"], 4)}
+
+    def state(self) -> dict:
+        return self._state(self.explain())
 
     def update(self) -> None:
-        ho, wo = self._clamp()
-        st = self.state()
-        s, p = st["stride"], st["padding"]
+        self._clamp()
+        ex = self.explain()
+        st = self._state(ex)
+        rows, cols, cell = ex["rows"], ex["cols"], ex["cell"]
+        ho, wo = cell["output"]
         with blas_threads(1):
-            out = conv2d(self.image, self.kernel(), stride=s, padding=p)
+            out = conv2d(self.image, cell["kernel"], stride=rows.stride, padding=rows.padding)
         lo, hi = float(out.min()), float(out.max())
         self._im_out.set_data(out)
         self._im_out.set_extent((-0.5, wo - 0.5, ho - 0.5, -0.5))
         self._im_out.set_clim(lo, hi if hi > lo else lo + 1e-9)
         self._ax_out.set_xlim(-0.5, wo - 0.5)
         self._ax_out.set_ylim(ho - 0.5, -0.5)
-        r, c = st["cell"]
-        cell = output_cell(self.image, self.kernel(), r, c, s, p)
+        r, c = cell["cell"]
         top, left = cell["top_left"]
         self._dot.set_data([c], [r])
         self._title.set_text(f"feature map {ho}×{wo}")
@@ -189,21 +207,17 @@ class ConvExplorer(Explorer):
             self._where = (top, left)
             self._box.set_xy((left - 0.5, top - 0.5))
             self.input_view.refresh()
-        h, w = st["input"]
-        self.formula.value = (
-            "output size ⌊(n + 2p − f)/s⌋ + 1: rows ⌊({h} + 2·{p} − 3)/{s}⌋ + 1 = <b>{ho}</b>, "
-            "columns ⌊({w} + 2·{p} − 3)/{s}⌋ + 1 = <b>{wo}</b> &nbsp; [padding: {name}]"
-        ).format(h=h, w=w, p=p, s=s, ho=ho, wo=wo, name=st["padding_name"])
-        left_over = [(side, (n + 2 * p - 3) % s) for side, n in (("rows", h), ("columns", w))
-                     if (n + 2 * p - 3) % s]
+        self.formula.value = (f"output size ⌊(n + 2p − f)/s⌋ + 1: rows {rows.formula(html=True)}, "
+                              f"columns {cols.formula(html=True)} &nbsp; [padding: {st['padding_name']}]")
         self.message.value = "".join(
-            f"<i>s = {s} does not divide n + 2p − f for the {side}: the last {k} padded {side} "
-            "are never covered by a window (the ⌊ ⌋ of the formula).</i><br>" for side, k in left_over)
+            f"<i>s = {st['stride']} does not divide n + 2p − f for the {side}: the last {steps.left_over} "
+            f"padded {side} are never covered by a window (the ⌊ ⌋ of the formula).</i><br>"
+            for side, steps in (("rows", rows), ("columns", cols)) if steps.left_over)
         self.cell.value = (f"<div>cell ({r}, {c}) = Σ patch ⊙ kernel = <b>{cell['value']:.4f}</b> "
                            f"(patch starts at input row {top}, column {left}; padding zeros "
                            "outside the image)</div>"
                            + _matrix_html(cell["patch"], "patch") + " ⊙ "
-                           + _matrix_html(self.kernel(), "kernel") + " = "
+                           + _matrix_html(cell["kernel"], "kernel") + " = "
                            + _matrix_html(cell["product"], "products"))
 
 
