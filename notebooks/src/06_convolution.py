@@ -155,7 +155,7 @@ print(f"conv layer, 64 filters 3×3: {r['conv_params']:,} parameters")
 # ## Exercises
 # Replace `None` by your answer and run the cell; `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.engine.conv import exercises as ex
+from nnlab.course.conv import exercises as ex
 
 print(ex.show(1))
 ex.check(1, None)

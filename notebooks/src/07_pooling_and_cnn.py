@@ -205,7 +205,7 @@ print(result.table(with_time=True))
 # %% [markdown]
 # ## Exercises
 # %%
-from nnlab.engine.cnn import exercises as ex
+from nnlab.course.cnn import exercises as ex
 
 print(ex.show(1))
 ex.check(1, None)
