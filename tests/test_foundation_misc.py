@@ -151,3 +151,33 @@ def test_nbval_markers_stand_alone_and_say_why():
                     assert re.fullmatch(r"#\s*NBVAL_[A-Z_]+", line.strip()), f"{path.name}: {line!r}"
                     if "IGNORE_OUTPUT" in line:
                         assert k + 1 < len(lines) and lines[k + 1].startswith("# Why:"), path.name
+
+
+def test_the_course_map_names_every_notebook_once():
+    import pathlib
+
+    from nnlab.course.map import COURSE, course_map, markdown_table, title_of
+
+    root = pathlib.Path(__file__).parent.parent
+    sources = sorted(p.stem for p in (root / "notebooks" / "src").glob("[0-9][0-9]_*.py"))
+    assert [nb.name for nb in COURSE] == sources
+    for nb in COURSE:  # each title is the one in the notebook's own metadata
+        head = (root / "notebooks" / "src" / f"{nb.name}.py").read_text().splitlines()[1]
+        assert json.loads(head[2:])["nnlab"]["title"] == nb.title == title_of(nb.name[:2])
+    table = markdown_table().splitlines()
+    assert table[0] == "| notebook | what it teaches | course notes |" and len(table) == 2 + len(COURSE)
+    assert all(f"`{nb.name}`" in row for nb, row in zip(COURSE, table[2:]))
+    assert "<table>" in course_map()._repr_html_() and "02_backprop_by_hand" in repr(course_map())
+    with pytest.raises(ValueError, match="^name: expected"):
+        title_of("42")
+
+
+def test_environment_report_and_version_comparison():
+    from nnlab.core.environment import at_least, environment_report
+    from nnlab.views.start_view import environment_report as from_the_view
+
+    assert from_the_view is environment_report  # every notebook's setup cell imports it there
+    assert at_least("2.1.0", "1.24") and at_least("1.24rc1", "1.24") and not at_least("1.9", "1.24")
+    report = environment_report(seed=3)
+    assert report.splitlines()[0].startswith("python==") and "seed: 3" in report
+    assert report.splitlines()[-1] == "environment: OK"

@@ -226,3 +226,50 @@ def test_gradients_agree_with_pytorch(torch):
 
 def test_weight_name_format():
     assert weight_name(1, 3) == "w13" and weight_name(3, 10) == "w3_10" and weight_name(10, 12) == "w10_12"
+
+
+def test_train_equals_repeated_steps_with_frozen_biases_and_relu():
+    net = Network.build("3,4,2", "relu,sigmoid", biases=True, freeze_biases=True, seed=2)
+    x, t = [0.6, -0.2, 0.9], [0.1, 0.8]
+    after, outputs, _ = net.train(x, t, 0.5, 4)
+    cur = net
+    for k in range(4):
+        tr = cur.step(x, t, 0.5)
+        assert outputs[k] == pytest.approx([tr[f"y{j}"] for j in cur.output_numbers], rel=1e-12)
+        cur = cur.apply(tr)
+    for a, b in zip(after.weights, cur.weights):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    for a, b in zip(after.biases, net.biases):
+        np.testing.assert_array_equal(a, b)  # frozen
+
+
+def test_the_notes_engine_and_the_layer_protocol_train_alike():
+    """The per-neuron engine (kept apart for its trace and speed) against engine.layers' Dense/Act:
+    δ_j = −∂E/∂z_j, so Δw_ij = η δ_j O_i is −η times the Dense layer's weight gradient."""
+    from nnlab.engine import activations as A
+    from nnlab.engine.layers import Act, Dense, Sequential
+
+    net = Network.build("2,3,2", "tanh,sigmoid", biases=True, seed=4)
+    x, t, lr = np.array([0.35, -0.9]), np.array([0.5, 0.1]), 0.7
+    model = Sequential([Dense(2, 3, weight=net.weights[0].T.copy(), bias=net.biases[0].copy()),
+                        Act(A.get("tanh")),
+                        Dense(3, 2, weight=net.weights[1].T.copy(), bias=net.biases[1].copy()),
+                        Act(A.get("sigmoid"))])
+    after, outputs, losses = net.train(x, t, lr, 50)
+    for k in range(50):
+        y = model.forward(x[None, :])
+        assert y[0] == pytest.approx(outputs[k], rel=1e-12)
+        model.backward(-(t - y))               # ∂E/∂y for E = ½ Σ (t − y)²
+        for p, g in zip(model.params, model.grads):
+            p -= lr * g
+    for li in range(2):
+        np.testing.assert_allclose(model.params[2 * li].T, after.weights[li], rtol=1e-12)
+        np.testing.assert_allclose(model.params[2 * li + 1], after.biases[li], rtol=1e-12)
+
+
+def test_weight_and_bias_names_live_below_the_network():
+    import nnlab.engine.network as network
+    import nnlab.engine.trace as trace
+
+    assert network.weight_name is trace.weight_name and network.bias_name is trace.bias_name
+    assert trace.bias_name(12) == "b12"

@@ -16,7 +16,16 @@ One training step, for the loss E = 1/2 * sum_j (t_j - y_j)^2 that the notes' de
     db_j  = eta * delta_j,         b_j  <- b_j  + db_j
 
 For the sigmoid, f'(z) = y (1 - y): the notes' O_j (1 - O_j). All deltas use the weights
-*before* the update, and all weights are updated together, as in the notes.
+*before* the update, and all weights are updated together, as in the notes. `backprop_step` is
+that step, once: `Network.step` builds its Trace from what it returns, `Network.train` repeats it.
+
+Why this engine is not a `nnlab.engine.layers.Sequential` of `Dense` and `Act` (the one shape of
+backward pass of the MLP, CNN and recurrent model; tests/test_network.py checks the two train
+alike): the trace needs each neuron's δ_j = −∂E/∂z_j, which `Act.backward` passes on and does
+not keep; the notes' weights are w_ij (from i to j, in × out), Dense's out × in; the notes write
+f' through the output, y(1 − y); a network without biases has no bias parameters; and a
+Sequential step (per-layer method calls on 1 × n rows) takes 0.68 s for 10,000 iterations of
+2-2-2, against 0.22 s here and the 0.3 s the course's CLI promises.
 """
 from __future__ import annotations
 

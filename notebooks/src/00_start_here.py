@@ -15,7 +15,7 @@
 # every random generator, so that your numbers are the numbers printed here.
 # %%
 import nnlab
-from nnlab.views.start_view import environment_report
+from nnlab.core.environment import environment_report
 
 SEED = 0
 print(environment_report())
@@ -24,7 +24,7 @@ print(environment_report())
 # The course follows two sets of notes (in `../shared/course-notes/` of the repository's
 # workspace). Each notebook says which part it follows.
 # %%
-from nnlab.views.start_view import course_map
+from nnlab.course.map import course_map
 
 course_map()
 # %% [markdown]
@@ -57,7 +57,7 @@ print(demo.state())
 # helper says whether it is right and, if it is not, what the likely slip is. `solution(n)`
 # shows the worked answer.
 # %%
-from nnlab.views.start_view import exercises as ex
+from nnlab.course.start import exercises as ex
 
 print(ex.show(1))
 # %%

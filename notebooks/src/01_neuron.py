@@ -13,7 +13,7 @@
 # %%
 import numpy as np
 
-from nnlab.views.start_view import environment_report
+from nnlab.core.environment import environment_report
 
 SEED = 0
 rng = np.random.default_rng(SEED)
@@ -129,7 +129,7 @@ assert np.all((y_play >= 0.5) == (t_play == 1))  # all four rows right
 # ## Exercises
 # Type your answer in place of `None` and run the cell. `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.engine.neuron import exercises as ex
+from nnlab.course.neuron import exercises as ex
 
 print(ex.show(1))
 # %%

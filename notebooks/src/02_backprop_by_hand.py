@@ -12,7 +12,7 @@
 # %%
 import numpy as np
 
-from nnlab.views.start_view import environment_report
+from nnlab.core.environment import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))
