@@ -31,7 +31,7 @@ def noisy(surf, sigma, seed=0):
         gx, gy = g(x, y)
         return gx + sigma * n1, gy + sigma * n2
 
-    return S._GradFn(lambda p: np.array(scalar(p[0], p[1])), scalar)
+    return S.GradFn(lambda p: np.array(scalar(p[0], p[1])), scalar)
 
 
 TEN = [("GD", "gd", {}, 0.0), ("SGD", "sgd", {}, 1.0), ("mini-batch GD", "gd", {}, 8 ** -0.5),

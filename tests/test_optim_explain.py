@@ -47,7 +47,8 @@ def check_every_number(opt, x, g):
     for (quantity, formula, numbers, value), ln, rec in zip(rows, lines, per_row_rec):
         assert quantity == E.SYMBOLS[ln.target]
         assert value == O.fmt(rec[ln.target])                        # the value column
-        allowed = {O.fmt(v) for v in rec.values()} | {O.fmt(v) for v in opt.constants().values()}
+        hyper = [h for v in opt.hyper.values() for h in np.ravel(v)]   # betas are a pair
+        allowed = {O.fmt(v) for v in rec.values()} | {O.fmt(h) for h in hyper} | {O.fmt(opt.t + 1)}
         literal = set(numbers_in(E.literal_text(ln.template)))
         for token in numbers_in(numbers):                             # the numbers column
             assert token in allowed or token in literal, (opt, ln, token, numbers)

@@ -47,7 +47,7 @@ class Surface:
         """grad_fn(p) for nnlab.engine.optim.run: exact, or with seeded Gaussian noise (noisy_bowl)."""
         g = self.g
         if self.noise == 0:
-            return _GradFn(lambda p: np.array(g(p[0], p[1])), g)
+            return GradFn(lambda p: np.array(g(p[0], p[1])), g)
         rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
         s = self.noise
 
@@ -56,7 +56,7 @@ class Surface:
             gx, gy = g(x, y)
             return gx + s * n1, gy + s * n2
 
-        return _GradFn(lambda p: np.array(scalar(p[0], p[1])), scalar)
+        return GradFn(lambda p: np.array(scalar(p[0], p[1])), scalar)
 
     def grid(self, n=120):
         xs = np.linspace(*self.xlim, n)
@@ -69,7 +69,7 @@ class Surface:
         return None if self.max_eigenvalue is None else 2.0 / self.max_eigenvalue
 
 
-class _GradFn:
+class GradFn:
     """grad_fn(p) -> array; `.scalar(x, y)` -> (gx, gy) with floats, for run()'s 2-D fast path."""
 
     def __init__(self, array_fn, scalar):

@@ -131,8 +131,10 @@ print("GD with η = 0.01 diverges:", bool(np.isnan(gd_fast[-1]).all()))
 race.controls["optimizers"].value = ("adam",)
 race.controls["explain"].value = "adam"
 race.controls["k"].value = 0
-for quantity, formula, numbers, value in race.explain_rows():
-    print(f"{quantity:6s} = {formula:24s} = {numbers:40s} = {value}")
+rows = race.explain_rows()
+widths = [max(len(row[i]) for row in rows) for i in range(3)]
+for quantity, formula, numbers, value in rows:
+    print(f"{quantity:{widths[0]}s} = {formula:{widths[1]}s} = {numbers:{widths[2]}s} = {value}")
 # %% [markdown]
 # Adam's first step has size η in every coordinate whatever the gradient's size: m̂ = g and
 # v̂ = g², so m̂/√v̂ = ±1.

@@ -172,7 +172,9 @@ class Optimizer:
     def explain(self, params, grads) -> list[tuple[str, str, str, str]]:
         """The next update, line by line: (quantity, formula, with numbers, value), for every
         parameter in turn. No side effect: built from `trace`."""
-        return [row for rec in self.trace(params, grads) for row in rows(self, rec)]
+        twin = copy.deepcopy(self)
+        twin.step(params, grads)
+        return [row for rec in twin.records for row in rows(twin, rec)]  # t of that step
 
     def update(self, p, g, st, xp):  # pragma: no cover - every subclass overrides
         raise NotImplementedError
