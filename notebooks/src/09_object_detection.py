@@ -61,11 +61,16 @@ assert np.allclose(B.cxcywh_to_xyxy(centre), corners)
 # Proposal x = 100, y = 120, w = 80, h = 60; ground-truth centre x = 110, y = 130. The notes
 # give Δx = .125, Δy = .167, Δw = .051 and Δh = .039 — but never the ground-truth width and
 # height. Those follow from the deltas: w_gt = 80·e^0.051 and h_gt = 60·e^0.039.
+#
+# `B.regression_steps` runs encode and decode on one proposal and keeps every number; the
+# lines below are written from them (the explorer further down shows the same numbers).
 # %%
-ex9 = B.course_example()
+from nnlab.course import detection as C
+
+ex9 = C.course_example()
 w_gt, h_gt = ex9["implied_gt"][2:]
 print(f"implied ground truth: w_gt = 80·e^0.051 = {w_gt:.2f}, h_gt = 60·e^0.039 = {h_gt:.2f}")
-for line in B.regression_lines(B.COURSE_PROPOSAL, ex9["implied_gt"]):
+for line in B.regression_steps(C.COURSE_PROPOSAL, ex9["implied_gt"]).lines():
     print(line)
 # %% [markdown]
 # Decoding the **rounded** deltas the notes write (0.125, 0.167, 0.051, 0.039) gives the box
@@ -158,6 +163,16 @@ print(f"clamp = ln(1000/16) = {B.BBOX_XFORM_CLIP:.4f}; decode with Δw = 100 giv
 # %%
 print("IoU([0,0,4,4], [2,2,6,6]) =", f"{B.iou([0, 0, 4, 4], [2, 2, 6, 6]):.4f}", "= 4/28")
 # %% [markdown]
+# `B.nms(..., return_steps=True)` runs the same sweep and also returns what each step did: the
+# box kept, the IoU of every box still in play with it, and which of them it removed. Three
+# boxes, two of them almost the same:
+# %%
+r = B.nms([[0, 0, 10, 10], [1, 1, 11, 11], [20, 20, 30, 30]], [0.9, 0.8, 0.7], 0.5,
+          return_steps=True)
+for line in r.lines():
+    print(line)
+print("kept:", r.keep.tolist())
+# %% [markdown]
 # In the explorer below, detections cluster around three objects of a synthetic scene, plus a
 # few weak false alarms. Move the **IoU threshold**: at 0 any overlap suppresses (close, separate
 # objects would be lost), at 1 nothing is suppressed (every duplicate stays). Around 0.5 one box
@@ -245,13 +260,17 @@ assert ssx.state()["recall@0.5"] == 1.0
 #
 # A worked example, small enough to check by eye: a 5 × 5 region pooled to 2 × 2. Each bin
 # spans 2.5 cells, so the bins are rows/columns 0–2 and 2–4 (row and column 2 are shared).
+# `D.roi_pool(..., return_steps=True)` returns every bin with its cells and where its maximum
+# was; the lines and the figure are written from those.
 # %%
 from nnlab.views.detection_view import roi_pool_figure
 
 fmap = np.arange(25.0).reshape(5, 5)
 print(fmap)
-print("bins (rows, cols):", D.roi_bins([0, 0, 4, 4], output_size=(2, 2)))
-pooled = D.roi_pool(fmap, [0, 0, 4, 4], output_size=2)
+roi = D.roi_pool(fmap, [0, 0, 4, 4], output_size=2, return_steps=True)
+for line in roi.lines():
+    print(line)
+pooled = roi.pooled
 print("pooled:\n", pooled)
 assert pooled.tolist() == [[12.0, 14.0], [22.0, 24.0]]
 roi_pool_figure(fmap, [0, 0, 4, 4], (2, 2))
@@ -287,9 +306,8 @@ grid = D.anchor_grid(8, 8, 16, scales=(16, 32, 64))
 m = D.match_anchors(grid, scene128.boxes)
 print(m.counts())
 pos = np.flatnonzero(m.labels == 1)
-for i in pos[:5]:
-    print(f"anchor {i}: IoU {m.max_iou[i]:.3f} with object {m.matched_gt[i]}, "
-          f"targets {np.round(m.targets[i], 3).tolist()}")
+for line in m.lines(pos[:5]):
+    print(line)
 assert np.allclose(B.decode(grid[pos], m.targets[pos]), scene128.boxes[m.matched_gt[pos]])
 # %% [markdown]
 # The notes' Faster R-CNN page then keeps the best-scoring proposals after NMS (about 2,000 in
@@ -364,7 +382,7 @@ print(text)
 # small objects (SSD answers with several feature maps: early, fine maps for small objects,
 # deep, coarse maps for large ones). What each piece of this notebook does in each:
 # %%
-print(D.pipeline_table())
+print(C.pipeline_table())
 # %% [markdown]
 # ## 9 · Labelling detected objects with pre-trained embeddings (CLIP)
 # The slides' last point: a detector trained on a fixed list of classes can be given *new* labels
@@ -383,7 +401,7 @@ print(D.pipeline_table())
 # ## Exercises
 # Type your answer in place of `None` and run the cell; `ex.solution(n)` shows the worked answer.
 # %%
-from nnlab.engine.detection import exercises as ex
+from nnlab.course.detection import exercises as ex
 
 print(ex.show(1))
 # %%

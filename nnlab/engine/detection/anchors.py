@@ -89,7 +89,7 @@ class AnchorMatch:
             lab, v, g = int(self.labels[i]), float(self.max_iou[i]), int(self.matched_gt[i])
             obj = f"object {g}" if g >= 0 else "no object"
             if self.promoted[i]:
-                why = f"below {pos:g}, but the best anchor of {obj}"
+                why = f"< {pos:g}, but the best anchor of {obj}"
             elif lab == 1:
                 why = f">= {pos:g}"
             elif lab == 0:
