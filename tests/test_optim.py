@@ -1,4 +1,5 @@
-"""nnlab.engine.optim and nnlab.engine.surfaces against torch.optim, hand-worked numbers and finite differences."""
+"""nnlab.engine.optim and nnlab.engine.surfaces against torch.optim, hand-worked numbers and
+finite differences."""
 import math
 import warnings
 

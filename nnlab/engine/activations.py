@@ -14,7 +14,8 @@ elu, softplus, softmax), including the derivative at the kink: ReLU'(0) = 0, Lea
 ELU'(0) = α. The hard sigmoid is the course's (Keras's) min(1, max(0, 0.2x + 0.5)); torch's
 hardsigmoid is a different one, x/6 + 1/2. torch's softplus returns x itself for x > 20 (its
 `threshold`); here log(1 + eˣ) is computed exactly there too (it differs from x by < 2e-9).
-The step function is 1 for x ≥ 0, else 0; its is 0 everywhere it exists (nothing for gradient descent to follow).
+The step function is 1 for x ≥ 0, else 0; its derivative is 0 everywhere it exists
+(nothing for gradient descent to follow).
 
 Every function is numerically stable: sigmoid, softplus, softmax and ELU give finite values
 without overflow warnings for inputs up to ±1e4 (and beyond).
@@ -47,7 +48,8 @@ def _exp_neg(z):
 
 
 def _elu(x, alpha):
-    return np.where(x > 0, x, alpha * np.where(x < _LOW, -1.0, np.expm1(np.maximum(np.minimum(x, 0.0), _LOW))))
+    em1 = np.where(x < _LOW, -1.0, np.expm1(np.maximum(np.minimum(x, 0.0), _LOW)))
+    return np.where(x > 0, x, alpha * em1)
 
 
 def _elu_d(x, alpha):

@@ -23,8 +23,7 @@ from .adam import Adam, Adamax, AdamFamily, NAdam
 from .adaptive import Adagrad, RMSprop
 from .base import ARRAY, FORMS, SCALAR, Optimizer, lerp
 from .explain import SYMBOLS, Line, fmt, literal_text, placeholders
-from .run import (OPTIMIZERS, make_optimizer, needs_lookahead, run, run_2d, run_arrays,
-                  stable_lr_limit)
+from .run import OPTIMIZERS, make_optimizer, needs_lookahead, run, run_2d, run_arrays, stable_lr_limit
 from .sgd import GD, NAG, SGD, Momentum
 
 __all__ = ["SGD", "GD", "Momentum", "NAG", "Adagrad", "RMSprop", "Adam", "Adamax", "NAdam",

@@ -6,9 +6,12 @@ second moment v: `AdamFamily.opening` is that shared part, written once.
 from __future__ import annotations
 
 from ...core.validate import fail
-from . import notes
 from .base import FORMS, Optimizer, check_betas, check_flag, check_lr, check_nonneg, lerp
 from .explain import GIVEN, Line, decayed_line
+from .notes import ADAM_LINES, ADAMAX_LINES
+from .notes import adam as notes_adam
+from .notes import adamax as notes_adamax
+from .notes import nadam_momentum as notes_nadam_momentum
 
 OPENING = (GIVEN, decayed_line(), Line("m", "{b1}·{m0} + (1 − {b1})·{g}"))
 SECOND = Line("v", "{b2}·{v0} + (1 − {b2})·{g}²")
@@ -86,12 +89,12 @@ class Adam(AdamFamily):
             fail("form", "'torch' when amsgrad or weight_decay is set (not in the notes)", form)
 
     def lines(self) -> tuple:
-        return OPENING + (SECOND,) + notes.ADAM_LINES if self.form == "notes" else self.LINES
+        return OPENING + (SECOND,) + ADAM_LINES if self.form == "notes" else self.LINES
 
     def update(self, p, g, st, xp):
         rec = self.opening(p, g, st, xp)
         if self.form == "notes":
-            return notes.adam(self, rec, xp)
+            return notes_adam(self, rec, xp)
         (b1, b2), t = self.betas, self.t
         bc1, bc2 = rec["bc1"], rec["bc2"] = 1 - b1 ** t, 1 - b2 ** t
         step_size = rec["clr"] = self.lr / bc1
@@ -131,12 +134,12 @@ class Adamax(AdamFamily):
             fail("form", "'torch' when weight_decay is set (not in the notes)", form)
 
     def lines(self) -> tuple:
-        return OPENING + notes.ADAMAX_LINES if self.form == "notes" else self.LINES
+        return OPENING + ADAMAX_LINES if self.form == "notes" else self.LINES
 
     def update(self, p, g, st, xp):
         rec = self.opening(p, g, st, xp)
         if self.form == "notes":
-            return notes.adamax(self, rec, st, xp)
+            return notes_adamax(self, rec, st, xp)
         (b1, b2), t = self.betas, self.t
         u = st["u"] = rec["u"] = xp.maximum(rec["u0"] * b2, xp.abs(rec["g"]) + self.eps)
         clr = rec["clr"] = self.lr / (1 - b1 ** t)
@@ -161,6 +164,7 @@ class NAdam(AdamFamily):
     """
 
     name = "nadam"
+    SCALAR_STATE = ("mu_product",)
     LINES = OPENING + (
         SECOND,
         Line("mu_t", "{b1}·(1 − 0.5·0.96^({t}·{psi}))", _torch_form),
@@ -187,7 +191,7 @@ class NAdam(AdamFamily):
     def momentum_schedule(self) -> tuple[float, float]:
         """(μ_t, μ_(t+1)) at the current step t."""
         if self.form == "notes":
-            return notes.nadam_momentum(self)
+            return notes_nadam_momentum(self)
         b1, t, psi = self.betas[0], self.t, self.momentum_decay
         return (b1 * (1.0 - 0.5 * (0.96 ** (t * psi))),
                 b1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi))))

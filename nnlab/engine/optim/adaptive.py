@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from ...core.validate import fail
-from . import notes
-from .base import (FORMS, Optimizer, check_flag, check_lr, check_nonneg, check_unit, lerp)
+from .base import FORMS, Optimizer, check_flag, check_lr, check_nonneg, check_unit, lerp
 from .explain import GIVEN, Line, decayed_line
+from .notes import ROOT_DEN_LINE
 
 
 class Adagrad(Optimizer):
@@ -45,7 +45,7 @@ class Adagrad(Optimizer):
 
     def lines(self) -> tuple:
         if self.form == "notes":
-            return self.LINES_OPEN + (notes.ROOT_DEN_LINE,) + self.LINES_THETA
+            return self.LINES_OPEN + (ROOT_DEN_LINE,) + self.LINES_THETA
         return self.LINES
 
     def update(self, p, g, st, xp):
@@ -110,7 +110,7 @@ class RMSprop(Optimizer):
 
     def lines(self) -> tuple:
         if self.form == "notes":
-            return self.LINES_OPEN + (notes.ROOT_DEN_LINE, self.LINES[-1])
+            return self.LINES_OPEN + (ROOT_DEN_LINE, self.LINES[-1])
         return self.LINES
 
     def update(self, p, g, st, xp):

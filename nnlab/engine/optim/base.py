@@ -90,6 +90,7 @@ class Optimizer:
     name = "optimizer"
     forms = ("torch",)
     LINES: tuple = ()
+    SCALAR_STATE: tuple = ()   # state entries that are one number for all coordinates
 
     def __init__(self, form="torch"):
         form = check_form(form)

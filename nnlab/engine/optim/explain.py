@@ -15,6 +15,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+
 def fmt(v) -> str:
     """A number or array as the explanations print it (6 significant digits, arrays 4)."""
     a = np.asarray(v, dtype=float)

@@ -106,8 +106,11 @@ def run_2d(optimizer: Optimizer, scalar_grad, x0, steps: int) -> np.ndarray:
             if not (math.isfinite(a) and math.isfinite(b)):
                 path[k + 1:] = np.nan
                 break
-    for key in set(sa) & set(sb):  # leave the state as step() would: arrays of shape (2,)
+    for key in set(sa) & set(sb):  # leave the state as step() would: arrays of shape (2,) ...
         optimizer.state[0][key] = np.array([sa[key], sb[key]], dtype=float)
+    for key in optimizer.SCALAR_STATE:  # ... except the numbers shared by all coordinates
+        if key in sa:
+            optimizer.state[0][key] = sa[key]
     return _nan_after_divergence(path)
 
 

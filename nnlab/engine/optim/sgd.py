@@ -4,9 +4,10 @@ from __future__ import annotations
 import numpy as np
 
 from ...core.validate import fail, finite_number
-from . import notes
 from .base import FORMS, Optimizer, check_flag, check_lr, check_nonneg, check_unit
 from .explain import GIVEN, Line, decayed_line
+from .notes import MOMENTUM_LINES
+from .notes import momentum as notes_momentum
 
 
 def _no_momentum(opt, rec):
@@ -65,7 +66,7 @@ class SGD(Optimizer):
                     dampening=self.dampening)
 
     def lines(self) -> tuple:
-        return notes.MOMENTUM_LINES if self.uses_notes_momentum() else self.LINES
+        return MOMENTUM_LINES if self.uses_notes_momentum() else self.LINES
 
     def lookahead(self, params):
         ps = [np.array(p, dtype=float) for p in params]
@@ -75,7 +76,7 @@ class SGD(Optimizer):
 
     def update(self, p, g, st, xp):
         if self.uses_notes_momentum():
-            return notes.momentum(self, p, g, st, xp)
+            return notes_momentum(self, p, g, st, xp)
         rec = {}
         g = self.decayed(p, g, rec)
         mu, d = self.momentum, g
