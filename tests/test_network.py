@@ -273,3 +273,16 @@ def test_weight_and_bias_names_live_below_the_network():
 
     assert network.weight_name is trace.weight_name and network.bias_name is trace.bias_name
     assert trace.bias_name(12) == "b12"
+
+
+def test_activate_and_derivative_against_math():
+    from nnlab.engine.network import activate, derivative
+
+    z = np.array([-2.0, 0.0, 0.7])
+    for name, f, fp in [("sigmoid", sig, lambda v: sig(v) * (1 - sig(v))),
+                        ("tanh", math.tanh, lambda v: 1 - math.tanh(v) ** 2),
+                        ("relu", lambda v: max(v, 0.0), lambda v: 1.0 if v > 0 else 0.0),
+                        ("linear", lambda v: v, lambda v: 1.0)]:
+        y = activate(name, z)
+        assert y == pytest.approx([f(v) for v in z], rel=1e-14, abs=1e-15), name
+        assert derivative(name, z, y) == pytest.approx([fp(v) for v in z], rel=1e-14, abs=1e-15), name

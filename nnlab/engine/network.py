@@ -66,8 +66,6 @@ FORWARD = {"sigmoid": F.sigmoid, "tanh": F.tanh, "relu": relu, "linear": identit
 SLOPE_OF = {"sigmoid": (F.sigmoid_derivative_from_output, "y"),
             "tanh": (F.tanh_derivative_from_output, "y"),
             "relu": (relu_derivative, "z"), "linear": (one, "y")}
-SLOPE = {name: (lambda z, y, f=f: f(y)) if of == "y" else (lambda z, y, f=f: f(z))
-         for name, (f, of) in SLOPE_OF.items()}
 
 
 def activate(name: str, z: np.ndarray) -> np.ndarray:
@@ -77,8 +75,8 @@ def activate(name: str, z: np.ndarray) -> np.ndarray:
 
 def derivative(name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """f'(z), written through the output y where the notes do (sigmoid: y(1-y))."""
-    return np.asarray(SLOPE[name](np.asarray(z, dtype=float), np.asarray(y, dtype=float)),
-                      dtype=float)
+    slope, of = SLOPE_OF[name]
+    return np.asarray(slope(np.asarray(y if of == "y" else z, dtype=float)), dtype=float)
 
 
 def backprop_step(Ws, Bs, fs, slopes, x, t, lr, train_biases):
@@ -304,15 +302,6 @@ class Network:
             zs.append(z)
             ys.append(a)
         return zs, ys
-
-    def deltas(self, zs, ys, t):
-        """delta of every non-input layer, from the output back (weights before the update)."""
-        L = len(self.weights)
-        ds = [None] * L
-        ds[-1] = SLOPE[self.activations[-1]](zs[-1], ys[-1]) * (t - ys[-1])
-        for li in range(L - 2, -1, -1):
-            ds[li] = SLOPE[self.activations[li]](zs[li], ys[li]) * (self.weights[li + 1] @ ds[li + 1])
-        return ds
 
     def functions(self):
         """Each layer's f and (f', its argument) (FORWARD and SLOPE_OF entries), looked up once."""
