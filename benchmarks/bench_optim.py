@@ -126,6 +126,7 @@ def main():
     print(f"{'total CPU time':15s} {cpu_total * 1e3:9.2f}   (process_time: less sensitive to other load)")
 
     from nnlab.views import activations_view as AV
+    from nnlab.views import optim_lessons_view as OL
     from nnlab.views import optim_view as OV
 
     rows = [
@@ -136,8 +137,8 @@ def main():
         ("04 race: learning rate (main)", OV.optimizer_explorer, "lr", list(np.geomspace(1e-4, 1, 41))),
         ("04 race: step k (play)", OV.optimizer_explorer, "k", list(range(0, 100, 3))),
         ("04 race: β1", OV.optimizer_explorer, "beta1", list(np.linspace(0.5, 0.99, 31))),
-        ("04 lesson: learning rate", OV.learning_rate_explorer, "lr", list(np.geomspace(1e-3, 0.5, 31))),
-        ("04 batches: batch size", OV.batch_explorer, "batch_size", list(range(1, 200, 7))),
+        ("04 lesson: learning rate", OL.learning_rate_explorer, "lr", list(np.geomspace(1e-3, 0.5, 31))),
+        ("04 batches: batch size", OL.batch_explorer, "batch_size", list(range(1, 200, 7))),
     ]
     print("\n2. one slider change: recompute + redraw (median)")
     print(f"{'':34s} {'wall ms':>8s} {'CPU ms':>8s}")

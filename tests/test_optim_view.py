@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from nnlab.engine import optim as O
-from nnlab.views import optim_view as V
 from nnlab.engine import surfaces as S
+from nnlab.views import optim_lessons_view as L
+from nnlab.views import optim_view as V
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ def test_empty_selection_and_divergence_are_messages_not_errors(race):
 
 
 def test_learning_rate_lesson():
-    e = V.learning_rate_explorer()
+    e = L.learning_rate_explorer()
     try:
         assert e.main is e.controls["lr"]
         verdicts = {}
@@ -111,7 +112,7 @@ def test_learning_rate_lesson():
 
 
 def test_batch_explorer():
-    e = V.batch_explorer()
+    e = L.batch_explorer()
     try:
         assert e.main is e.controls["batch_size"]
         s = e.state()

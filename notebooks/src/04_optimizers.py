@@ -35,7 +35,7 @@ print(environment_report(seed=SEED))
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
-from nnlab.views.optim_view import learning_rate_explorer
+from nnlab.views.optim_lessons_view import learning_rate_explorer
 
 lesson = learning_rate_explorer()
 lesson
@@ -65,7 +65,7 @@ assert O.stable_lr_limit(10) == 0.2
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
-from nnlab.views.optim_view import batch_explorer
+from nnlab.views.optim_lessons_view import batch_explorer
 
 batches = batch_explorer()
 batches
