@@ -5,8 +5,7 @@ import pytest
 
 from nnlab.engine.datasets2d import make_split
 from nnlab.engine.mlp import train_mlp
-from nnlab.views.playground_view import (Playground, factory, network_layout, nice_ceiling,
-                                         weight_widths)
+from nnlab.views.playground_view import Playground, factory, network_layout, nice_ceiling, weight_widths
 
 
 @pytest.fixture

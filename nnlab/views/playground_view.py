@@ -20,8 +20,15 @@ import numpy as np
 from ..core import validate as V
 from ..engine import datasets2d as D
 from ..engine import mlp as M
-from .playground_figures import (DATASET_LABELS, Picture, PlaygroundFigure, network_layout,
-                                 nice_ceiling, plot_datasets, weight_widths)
+from .playground_figures import (
+    DATASET_LABELS,
+    Picture,
+    PlaygroundFigure,
+    network_layout,
+    nice_ceiling,
+    plot_datasets,
+    weight_widths,
+)
 from .ui import Explorer
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
