@@ -31,9 +31,8 @@ def exp_nonpositive(z):
 # -- sigmoid ------------------------------------------------------------------------------------
 def sigmoid(z):
     """1 / (1 + e^-z), exact to the last bit at both ends (e^-|z| never overflows)."""
-    z = np.asarray(z, dtype=float)
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def sigmoid_derivative(z):
