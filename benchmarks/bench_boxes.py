@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/bench_boxes.py
 
-- box_iou: the 1,000 × 1,000 IoU matrix; NMS over 5,000 boxes (clustered, as detections are);
+- box_iou: the 1,000 × 1,000 IoU matrix; NMS over 5,000 boxes (clustered, as detections are),
+  also with return_steps=True (the same sweep keeping every step for the explanation);
   encode + decode of 100,000 boxes. Beside each, the same computation in plain torch when
   torch is importable (torchvision cannot be installed beside torch here: the torch rows are
   plain-torch code written the way torchvision.ops computes them, not torchvision itself).
@@ -61,7 +62,7 @@ def torch_rows(torch, a, b, boxes, scores, props, gts):
 
     tbx, tsc = torch.tensor(boxes), torch.tensor(scores)
 
-    def nms():  # same greedy sweep as nnlab.engine.boxes.nms, in torch
+    def nms():  # same greedy sweep as nnlab.engine.boxes.nms (detection/suppression.py), in torch
         order = torch.argsort(tsc, descending=True, stable=True)
         sb = tbx[order]
         area = (sb[:, 2] - sb[:, 0]) * (sb[:, 3] - sb[:, 1])
@@ -131,6 +132,7 @@ def main() -> None:
 
     ours = {"iou": median_ms(lambda: B.box_iou(a, b)),
             "nms": median_ms(lambda: B.nms(boxes, scores, 0.5), repeats=5),
+            "nms_steps": median_ms(lambda: B.nms(boxes, scores, 0.5, return_steps=True), repeats=5),
             "codec": median_ms(lambda: B.decode(props, B.encode(props, gts)))}
     try:
         import torch
@@ -140,6 +142,7 @@ def main() -> None:
         theirs, tv = {}, "torch not installed"
     kept = len(B.nms(boxes, scores, 0.5))
     rows = [("box_iou 1,000 × 1,000", "iou"), (f"nms 5,000 boxes (IoU 0.5, keeps {kept})", "nms"),
+            ("  the same, return_steps=True", "nms_steps"),
             ("encode + decode 100,000 boxes", "codec")]
     print(f"numpy {np.__version__}; {tv}")
     print(f"{'operation':<40} {'nnlab (ms)':>11} {'plain torch (ms)':>17}")

@@ -75,5 +75,6 @@ def test_nms_exercise_solution_tells_the_sweep():
     text = C.exercises.solution(4)
     assert text.startswith("keep box 4 (score 0.95); IoU with the rest: box 0 (IoU 0.00)")
     assert "box 3 (IoU 0.86) → remove box 3" in text
-    assert "keep box 0 (score 0.9); IoU with the rest: box 1 (IoU 0.82), box 2 (IoU 0.14) → remove box 1" in text
+    assert ("keep box 0 (score 0.9); IoU with the rest: box 1 (IoU 0.82), box 2 (IoU 0.14) "
+            "→ remove box 1") in text
     assert text.endswith("keep box 2 (score 0.7); IoU with the rest: none left. Kept [4, 0, 2]: 3 boxes.")

@@ -104,8 +104,9 @@ def test_selective_search_explorer_weights_and_all_zero():
 
 
 def test_static_figures_describe_themselves():
-    from nnlab.engine.yolo import read_labels
     from pathlib import Path
+
+    from nnlab.engine.yolo import read_labels
     a = V.anchors_figure()
     assert repr(a).startswith("[figure: 576 anchors (9 per location)")
     assert a._repr_png_()[:4] == b"\x89PNG"

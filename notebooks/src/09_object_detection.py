@@ -229,10 +229,10 @@ for w in [(1, 1, 1, 1), (1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1)]:
 # its whole box. Any single measure misses some objects: with colour alone the best box for two
 # of the four objects has IoU of only about 0.6 (the two halves are not joined before other
 # merges swallow them). The combination of all four measures proposes every object exactly
-# (best IoU 1.0) — combining them is also what Uijlings et al. recommend. Try the weights below: left, the best
-# proposal for each object (orange) against the ground truth (green); right, the initial
-# regions and the boxes of all merged regions. Setting all four weights to 0 is refused with
-# a message.
+# (best IoU 1.0) — combining them is also what Uijlings et al. recommend. Try the weights below:
+# left, the best proposal for each object (orange) against the ground truth (green); right, the
+# initial regions and the boxes of all merged regions. Setting all four weights to 0 is refused
+# with a message.
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints the

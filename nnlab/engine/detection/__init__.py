@@ -15,18 +15,50 @@
 ``nnlab.engine.yolo`` the YOLO grid and label files. The exercises and the course's worked
 example are in :mod:`nnlab.course.detection`.
 """
-from .anchors import (DEFAULT_RATIOS, DEFAULT_SCALES, LABEL_NAMES, AnchorMatch, anchor_grid,
-                      base_anchors, match_anchors)
-from .boxes import (BBOX_XFORM_CLIP, FORMATS, Regression, as_boxes, as_cxcywh, box_area, box_iou,
-                    cxcywh_to_xyxy, decode, encode, iou, iou_matrix, iou_of_corners,
-                    regression_lines, regression_steps, signed, xyxy_to_cxcywh, xyxy_to_yolo,
-                    yolo_to_xyxy)
+from .anchors import (
+    DEFAULT_RATIOS,
+    DEFAULT_SCALES,
+    LABEL_NAMES,
+    AnchorMatch,
+    anchor_grid,
+    base_anchors,
+    match_anchors,
+)
+from .boxes import (
+    BBOX_XFORM_CLIP,
+    FORMATS,
+    Regression,
+    as_boxes,
+    as_cxcywh,
+    box_area,
+    box_iou,
+    cxcywh_to_xyxy,
+    decode,
+    encode,
+    iou,
+    iou_matrix,
+    iou_of_corners,
+    regression_lines,
+    regression_steps,
+    signed,
+    xyxy_to_cxcywh,
+    xyxy_to_yolo,
+    yolo_to_xyxy,
+)
 from .roi import RoIPooling, roi_bins, roi_pool
 from .scenes import SCENE_CLASSES, Scene, scored_detections, synthetic_scene
 from .segmentation import felzenszwalb, gaussian_smooth
-from .selective_search import (COLOUR_BINS, ORIENTATIONS, TEXTURE_BINS, SelectiveSearch,
-                               SelectiveSearchResult, proposal_recall, selective_search,
-                               similarity, unique_boxes)
+from .selective_search import (
+    COLOUR_BINS,
+    ORIENTATIONS,
+    TEXTURE_BINS,
+    SelectiveSearch,
+    SelectiveSearchResult,
+    proposal_recall,
+    selective_search,
+    similarity,
+    unique_boxes,
+)
 from .suppression import NMSResult, NMSStep, nms
 
 __all__ = [

@@ -326,5 +326,6 @@ def regression_steps(proposal, ground_truth, decimals: int = 3) -> Regression:
 
 
 def regression_lines(proposal, ground_truth, decimals: int = 3) -> list[str]:
-    """The four targets and the decoding written line by line (cxcywh boxes): regression_steps(...).lines()."""
+    """The four targets and the decoding written line by line (cxcywh boxes):
+    ``regression_steps(proposal, ground_truth, decimals).lines()``."""
     return regression_steps(proposal, ground_truth, decimals).lines()

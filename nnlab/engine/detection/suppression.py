@@ -39,7 +39,6 @@ class NMSStep:
 class NMSResult:
     keep: np.ndarray                 # kept indices (int64), by decreasing score
     iou_threshold: float
-    scores: np.ndarray
     steps: list = field(default_factory=list)   # one NMSStep per kept box, in order
 
     def suppressed_by(self) -> dict:
@@ -93,5 +92,5 @@ def nms(boxes, scores, iou_threshold, return_steps: bool = False):
         rest = rest[alive]
     kept = order[np.array(keep, dtype=np.int64)].astype(np.int64)
     if return_steps:
-        return NMSResult(kept, t, s, steps)
+        return NMSResult(kept, t, steps)
     return kept
