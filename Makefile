@@ -7,7 +7,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 JOBS   ?= 2
 
-.PHONY: lab test test-unit test-notebooks test-browser notebooks html bench clean
+.PHONY: lab lint test test-unit test-notebooks test-browser notebooks html bench clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "nnlab needs Python >= 3.10")'
@@ -27,8 +27,12 @@ lab: $(VENV)/.lab
 	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb --ip=127.0.0.1 $(ROOT_FLAG) \
 	    --ServerApp.root_dir=$(CURDIR)
 
-## make test: unit tests, then every notebook under strict nbval
-test: test-unit test-notebooks
+## make test: the linter, the unit tests, then every notebook under strict nbval (each executed once)
+test: lint test-unit test-notebooks
+
+## make lint: ruff over the code, the tests, the notebook sources and the benchmarks (pyproject.toml)
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check nnlab tests notebooks benchmarks
 
 test-unit: $(VENV)/.test
 	$(PY) -m pytest -q -n $(JOBS) tests --ignore=tests/browser
