@@ -38,23 +38,23 @@ class AdamFamily(Optimizer):
         b1, b2 = self.betas
         return dict(super().constants(), b1=b1, b2=b2, eps=self.eps)
 
-    def opening(self, p, g, st, xp) -> dict:
-        """g ← g + λθ; m ← β1·m + (1 − β1)·g (torch.lerp's arithmetic); the previous second
-        moment under "v0" (or "u0"), and for Adam and NAdam the new one v ← β2·v + (1 − β2)·g²."""
-        rec = {}
-        g = self.decayed(p, g, rec)
+    def opening(self, p, g, st, xp):
+        """The shared opening: g ← g + λθ (weight decay), m ← β1·m + (1 − β1)·g (torch.lerp's
+        arithmetic) and, for Adam and NAdam, v ← β2·v + (1 − β2)·g².
+        Returns (g with decay, m0, m, the previous second moment, v or None)."""
+        if self.weight_decay != 0:
+            g = g + p * self.weight_decay
         b1, b2 = self.betas
         m0 = st.get("m")
         if m0 is None:
-            m0 = xp.zeros(p)
-            s0 = m0
+            m0 = s0 = xp.zeros(p)
         else:
             s0 = st[self.second]
-        rec["m0"], rec[self.second + "0"] = m0, s0
-        rec["m"] = st["m"] = lerp(m0, g, 1 - b1)
+        m = st["m"] = lerp(m0, g, 1 - b1)
+        v = None
         if self.second == "v":
-            rec["v"] = st["v"] = s0 * b2 + (g * g) * (1 - b2)
-        return rec
+            v = st["v"] = s0 * b2 + (g * g) * (1 - b2)
+        return g, m0, m, s0, v
 
 
 class Adam(AdamFamily):
@@ -72,6 +72,8 @@ class Adam(AdamFamily):
     """
 
     name = "adam"
+    FIELDS = ("p", "g0", "g", "m0", "m", "v0", "v", "bc1", "bc2", "clr", "vmax0", "vmax", "mhat",
+              "vhat", "den", "theta")
     LINES = OPENING + (
         SECOND,
         Line("bc1", "1 − {b1}^{t}"), Line("bc2", "1 − {b2}^{t}"),
@@ -92,22 +94,22 @@ class Adam(AdamFamily):
         return OPENING + (SECOND,) + ADAM_LINES if self.form == "notes" else self.LINES
 
     def update(self, p, g, st, xp):
-        rec = self.opening(p, g, st, xp)
+        g1, m0, m, v0, v = self.opening(p, g, st, xp)
         if self.form == "notes":
-            return notes_adam(self, rec, xp)
+            mh, vh, den, theta = notes_adam(self, p, m, v, xp)
+            return p, g, g1, m0, m, v0, v, None, None, None, None, None, mh, vh, den, theta
         (b1, b2), t = self.betas, self.t
-        bc1, bc2 = rec["bc1"], rec["bc2"] = 1 - b1 ** t, 1 - b2 ** t
-        step_size = rec["clr"] = self.lr / bc1
-        vv = rec["v"]
+        bc1, bc2 = 1 - b1 ** t, 1 - b2 ** t
+        step_size = self.lr / bc1
+        vv, vmax0 = v, None
         if self.amsgrad:
             vmax0 = st.get("vmax")
             if vmax0 is None:
                 vmax0 = xp.zeros(p)
-            rec["vmax0"] = vmax0
-            vv = st["vmax"] = rec["vmax"] = xp.maximum(vmax0, vv)
-        den = rec["den"] = xp.sqrt(vv) / bc2 ** 0.5 + self.eps
-        rec["theta"] = p + (rec["m"] / den) * (-step_size)
-        return rec
+            vv = st["vmax"] = xp.maximum(vmax0, v)
+        den = xp.sqrt(vv) / bc2 ** 0.5 + self.eps
+        return (p, g, g1, m0, m, v0, v, bc1, bc2, step_size, vmax0, vv if self.amsgrad else None,
+                None, None, den, p + (m / den) * (-step_size))
 
 
 class Adamax(AdamFamily):
@@ -125,6 +127,7 @@ class Adamax(AdamFamily):
 
     name = "adamax"
     second = "u"
+    FIELDS = ("p", "g0", "g", "m0", "m", "u0", "u", "clr", "theta")
     LINES = OPENING + (Line("u", "max({b2}·{u0}, |{g}| + {eps})"),
                        Line("clr", "{lr}/(1 − {b1}^{t})"), Line("theta", "{p} − {clr}·{m}/{u}"))
 
@@ -137,14 +140,13 @@ class Adamax(AdamFamily):
         return OPENING + ADAMAX_LINES if self.form == "notes" else self.LINES
 
     def update(self, p, g, st, xp):
-        rec = self.opening(p, g, st, xp)
+        g1, m0, m, u0, _ = self.opening(p, g, st, xp)
         if self.form == "notes":
-            return notes_adamax(self, rec, st, xp)
-        (b1, b2), t = self.betas, self.t
-        u = st["u"] = rec["u"] = xp.maximum(rec["u0"] * b2, xp.abs(rec["g"]) + self.eps)
-        clr = rec["clr"] = self.lr / (1 - b1 ** t)
-        rec["theta"] = p + (rec["m"] / u) * (-clr)
-        return rec
+            u, theta = notes_adamax(self, p, g1, m, u0, st, xp)
+            return p, g, g1, m0, m, u0, u, None, theta
+        u = st["u"] = xp.maximum(u0 * self.betas[1], xp.abs(g1) + self.eps)
+        clr = self.lr / (1 - self.betas[0] ** self.t)
+        return p, g, g1, m0, m, u0, u, clr, p + (m / u) * (-clr)
 
 
 class NAdam(AdamFamily):
@@ -164,6 +166,8 @@ class NAdam(AdamFamily):
     """
 
     name = "nadam"
+    FIELDS = ("p", "g0", "g", "m0", "m", "v0", "v", "mu_t", "mu_next", "prod0", "prod", "bc2", "den",
+              "c1", "c2", "theta")
     SCALAR_STATE = ("mu_product",)
     LINES = OPENING + (
         SECOND,
@@ -197,14 +201,14 @@ class NAdam(AdamFamily):
                 b1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi))))
 
     def update(self, p, g, st, xp):
-        rec = self.opening(p, g, st, xp)
+        g1, m0, m, v0, v = self.opening(p, g, st, xp)
         lr = self.lr
-        mu, mu_next = rec["mu_t"], rec["mu_next"] = self.momentum_schedule()
-        rec["prod0"] = st.get("mu_product", 1.0)
-        prod = st["mu_product"] = rec["prod"] = rec["prod0"] * mu
-        bc2 = rec["bc2"] = 1 - self.betas[1] ** self.t
-        den = rec["den"] = xp.sqrt(rec["v"] / bc2) + self.eps
-        c1 = rec["c1"] = -lr * (1.0 - mu) / (1.0 - prod)
-        c2 = rec["c2"] = (-lr * mu_next) / (1.0 - prod * mu_next)
-        rec["theta"] = (p + (rec["g"] / den) * c1) + (rec["m"] / den) * c2
-        return rec
+        mu, mu_next = self.momentum_schedule()
+        prod0 = st.get("mu_product", 1.0)
+        prod = st["mu_product"] = prod0 * mu
+        bc2 = 1 - self.betas[1] ** self.t
+        den = xp.sqrt(v / bc2) + self.eps
+        c1 = -lr * (1.0 - mu) / (1.0 - prod)
+        c2 = (-lr * mu_next) / (1.0 - prod * mu_next)
+        return (p, g, g1, m0, m, v0, v, mu, mu_next, prod0, prod, bc2, den, c1, c2,
+                (p + (g1 / den) * c1) + (m / den) * c2)

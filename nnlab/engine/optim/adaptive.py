@@ -22,6 +22,7 @@ class Adagrad(Optimizer):
 
     name = "adagrad"
     forms = FORMS
+    FIELDS = ("p", "g0", "g", "clr", "G0", "G", "den", "theta")
     LINES_OPEN = (GIVEN, decayed_line(),
                   Line("clr", "{lr}/(1 + ({t} − 1)·{lr_decay})",
                        lambda opt, rec: opt.lr_decay != 0),
@@ -49,21 +50,14 @@ class Adagrad(Optimizer):
         return self.LINES
 
     def update(self, p, g, st, xp):
-        rec = {}
-        g = self.decayed(p, g, rec)
-        clr = rec["clr"] = self.lr / (1 + (self.t - 1) * self.lr_decay)
+        g1 = g + p * self.weight_decay if self.weight_decay != 0 else g
+        clr = self.lr / (1 + (self.t - 1) * self.lr_decay)
         G0 = st.get("G")
         if G0 is None:
             G0 = xp.zeros(p) + self.initial_accumulator_value
-        rec["G0"] = G0
-        G = st["G"] = rec["G"] = G0 + g * g
-        if self.form == "notes":
-            den = xp.sqrt(G + self.eps)
-        else:
-            den = xp.sqrt(G) + self.eps
-        rec["den"] = den
-        rec["theta"] = p + (g / den) * (-clr)
-        return rec
+        G = st["G"] = G0 + g1 * g1
+        den = xp.sqrt(G + self.eps) if self.form == "notes" else xp.sqrt(G) + self.eps
+        return p, g, g1, clr, G0, G, den, p + (g1 / den) * (-clr)
 
 
 class RMSprop(Optimizer):
@@ -83,6 +77,7 @@ class RMSprop(Optimizer):
 
     name = "rmsprop"
     forms = FORMS
+    FIELDS = ("p", "g0", "g", "G0", "G", "gbar0", "gbar", "den", "b0", "b", "theta")
     LINES_OPEN = (GIVEN, decayed_line(), Line("G", "{alpha}·{G0} + (1 − {alpha})·{g}²"))
     LINES = LINES_OPEN + (
         Line("gbar", "{gbar0} + (1 − {alpha})·({g} − {gbar0})"),
@@ -115,34 +110,29 @@ class RMSprop(Optimizer):
 
     def update(self, p, g, st, xp):
         a, eps = self.alpha, self.eps
-        rec = {}
-        g = self.decayed(p, g, rec)
+        g1 = g + p * self.weight_decay if self.weight_decay != 0 else g
         G0 = st.get("G")
         if G0 is None:
             G0 = xp.zeros(p)
-        rec["G0"] = G0
-        G = st["G"] = rec["G"] = G0 * a + (g * g) * (1 - a)
+        G = st["G"] = G0 * a + (g1 * g1) * (1 - a)
         if self.form == "notes":
-            den = rec["den"] = xp.sqrt(G + eps)
-            rec["theta"] = p - self.lr * g / den
-            return rec
+            den = xp.sqrt(G + eps)
+            return p, g, g1, G0, G, None, None, den, None, None, p - self.lr * g1 / den
+        m0 = m = b0 = b = None
         if self.centered:
             m0 = st.get("m")
             if m0 is None:
                 m0 = xp.zeros(p)
-            rec["gbar0"] = m0
-            m = st["m"] = rec["gbar"] = lerp(m0, g, 1 - a)
+            m = st["m"] = lerp(m0, g1, 1 - a)
             den = xp.sqrt(G + (m * m) * (-1)) + eps
         else:
             den = xp.sqrt(G) + eps
-        rec["den"] = den
         if self.momentum > 0:
             b0 = st.get("b")
             if b0 is None:
                 b0 = xp.zeros(p)
-            rec["b0"] = b0
-            b = st["b"] = rec["b"] = b0 * self.momentum + g / den
-            rec["theta"] = p + b * (-self.lr)
+            b = st["b"] = b0 * self.momentum + g1 / den
+            theta = p + b * (-self.lr)
         else:
-            rec["theta"] = p + (g / den) * (-self.lr)
-        return rec
+            theta = p + (g1 / den) * (-self.lr)
+        return p, g, g1, G0, G, m0, m, den, b0, b, theta

@@ -2,11 +2,13 @@
 
 A rule is a method `update(p, g, st, xp)` of an `Optimizer` subclass. It reads the parameter p,
 the gradient g and the state dict st of one position in the parameter list, stores the new
-state in st, and returns its intermediates as a dict: every quantity it computed, under the
-names its explanation lines use (see `nnlab.engine.optim.explain`), the new parameter last
-under "theta". `xp` is the few functions a rule needs besides + − × ÷ and ** (sqrt, maximum,
-abs, zeros, ratio): `ARRAY` (numpy, used by `step`) or `SCALAR` (Python floats, used by the 2-D
-fast path `run_2d`). The rule is written once and runs on both.
+state in st, and returns its intermediates: a tuple in the order of the class's `FIELDS` (None
+for what this configuration does not compute), the new parameter θ last. `record(values)` turns
+it into the dict that `records`, `trace` and the explanation read (nnlab.engine.optim.explain).
+(A tuple, not a dict, because building a dict of ten entries per step would make the 2-D fast
+path half as fast again.) `xp` is the few functions a rule needs besides + − × ÷ and ** (sqrt,
+maximum, abs, zeros, ratio): `ARRAY` (numpy, used by `step`) or `SCALAR` (Python floats, used by
+the 2-D fast path `run_2d`). The rule is written once and runs on both.
 """
 from __future__ import annotations
 
@@ -90,6 +92,7 @@ class Optimizer:
     name = "optimizer"
     forms = ("torch",)
     LINES: tuple = ()
+    FIELDS: tuple = ("theta",)  # the names of the intermediates `update` returns, in order
     SCALAR_STATE: tuple = ()   # state entries that are one number for all coordinates
 
     def __init__(self, form="torch"):
@@ -159,9 +162,16 @@ class Optimizer:
         if not self.state:
             self.state = [{"shape": p.shape} for p in ps]
         self.t += 1
-        self.records = [self.update(p.copy(), g.copy(), st, ARRAY)
-                        for p, g, st in zip(ps, gs, self.state)]
-        return [r["theta"] for r in self.records]
+        outs = [self.update(p.copy(), g.copy(), st, ARRAY) for p, g, st in zip(ps, gs, self.state)]
+        self.records = [self.record(out) for out in outs]
+        return [out[-1] for out in outs]
+
+    def record(self, values) -> dict:
+        """The intermediates returned by `update` by name (those computed: not None)."""
+        if len(values) != len(self.FIELDS):  # pragma: no cover - a rule's own mistake
+            raise AssertionError(f"{type(self).__name__}.update returned {len(values)} values "
+                                 f"for {len(self.FIELDS)} FIELDS")
+        return {k: v for k, v in zip(self.FIELDS, values) if v is not None}
 
     def trace(self, params, grads) -> list[dict]:
         """The intermediates of the next update, one dict per parameter, without changing the
@@ -179,12 +189,3 @@ class Optimizer:
 
     def update(self, p, g, st, xp):  # pragma: no cover - every subclass overrides
         raise NotImplementedError
-
-    def decayed(self, p, g, rec):
-        """The opening every torch rule shares: g ← g + λ·θ when weight_decay λ ≠ 0. Records
-        θ under "p", the given gradient under "g0" and the one the rule uses under "g"."""
-        rec["p"], rec["g0"] = p, g
-        if self.weight_decay != 0:
-            g = g + p * self.weight_decay
-        rec["g"] = g
-        return g

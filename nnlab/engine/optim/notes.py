@@ -13,22 +13,22 @@
 - NAdam: Nesterov momentum with a constant μ = β1 (no momentum schedule); torch multiplies β1
   by 1 − 0.5·0.96**(t·momentum_decay).
 
-Each function finishes one update from the record `rec` of the rule's shared opening (the
-moments the two forms compute alike) and returns `rec`, the new parameter under "theta".
+Each function finishes one update from the quantities of the rule's shared opening (the
+moments the two forms compute alike) and returns the intermediates it computed, θ last.
 """
 from __future__ import annotations
 
 from .explain import GIVEN, Line
 
 
-def momentum(opt, p, g, st, xp) -> dict:
-    """v = γ·v + η·g, θ = θ − v (g is ∇J at the look-ahead point θ − γ·v for NAG)."""
+def momentum(opt, p, g, st, xp):
+    """v = γ·v + η·g, θ = θ − v (g is ∇J at the look-ahead point θ − γ·v for NAG): (v0, v, θ)."""
     v0 = st.get("v")
     if v0 is None:
         v0 = xp.zeros(p)
     v = opt.momentum * v0 + opt.lr * g
     st["v"] = v
-    return {"p": p, "g0": g, "v0": v0, "v": v, "theta": p - v}
+    return v0, v, p - v
 
 
 MOMENTUM_LINES = (
@@ -42,26 +42,22 @@ MOMENTUM_LINES = (
 ROOT_DEN_LINE = Line("den", "√({G} + {eps})")  # Adagrad and RMSprop: ε inside the root
 
 
-def adam(opt, rec, xp) -> dict:
-    """m̂ = m/(1 − β1), v̂ = v/(1 − β2) (no power t), θ = θ − η·m̂/(√v̂ + ε)."""
+def adam(opt, p, m, v, xp):
+    """m̂ = m/(1 − β1), v̂ = v/(1 − β2) (no power t), θ = θ − η·m̂/(√v̂ + ε): (m̂, v̂, den, θ)."""
     b1, b2 = opt.betas
-    mh = rec["mhat"] = rec["m"] / (1 - b1)
-    vh = rec["vhat"] = rec["v"] / (1 - b2)
-    den = rec["den"] = xp.sqrt(vh) + opt.eps
-    rec["theta"] = rec["p"] - opt.lr * mh / den
-    return rec
+    mh, vh = m / (1 - b1), v / (1 - b2)
+    den = xp.sqrt(vh) + opt.eps
+    return mh, vh, den, p - opt.lr * mh / den
 
 
 ADAM_LINES = (Line("mhat", "{m}/(1 − {b1})"), Line("vhat", "{v}/(1 − {b2})"),
               Line("den", "√{vhat} + {eps}"), Line("theta", "{p} − {lr}·{mhat}/{den}"))
 
 
-def adamax(opt, rec, st, xp) -> dict:
-    """u = max(β2·u, |g|), θ = θ − η·m/u (m/u taken as 0 while u = 0, i.e. while m = 0)."""
-    u = rec["u"] = xp.maximum(rec["u0"] * opt.betas[1], xp.abs(rec["g"]))
-    st["u"] = u
-    rec["theta"] = rec["p"] - opt.lr * xp.ratio(rec["m"], u)
-    return rec
+def adamax(opt, p, g, m, u0, st, xp):
+    """u = max(β2·u, |g|), θ = θ − η·m/u (m/u taken as 0 while u = 0, i.e. while m = 0): (u, θ)."""
+    u = st["u"] = xp.maximum(u0 * opt.betas[1], xp.abs(g))
+    return u, p - opt.lr * xp.ratio(m, u)
 
 
 ADAMAX_LINES = (Line("u", "max({b2}·{u0}, |{g}|)"), Line("theta", "{p} − {lr}·{m}/{u}"))

@@ -74,7 +74,7 @@ def run_arrays(optimizer: Optimizer, grad_fn, x0, steps: int) -> np.ndarray:
             if g.shape != x.shape:
                 fail("grad_fn", f"a gradient of shape {x.shape}", f"shape {g.shape}")
             optimizer.t += 1
-            x = upd(x, g, st, ARRAY)["theta"]
+            x = upd(x, g, st, ARRAY)[-1]
             path[k + 1] = x
     return _nan_after_divergence(path)
 
@@ -97,8 +97,8 @@ def run_2d(optimizer: Optimizer, scalar_grad, x0, steps: int) -> np.ndarray:
             ga, gb = scalar_grad(a, b)
             optimizer.t += 1
             try:
-                a = upd(a, float(ga), sa, SCALAR)["theta"]
-                b = upd(b, float(gb), sb, SCALAR)["theta"]
+                a = upd(a, float(ga), sa, SCALAR)[-1]
+                b = upd(b, float(gb), sb, SCALAR)[-1]
             except (OverflowError, ZeroDivisionError, ValueError):
                 a = b = math.nan  # Python floats raise where numpy gives inf or nan
             path[k + 1, 0] = a

@@ -31,6 +31,7 @@ class SGD(Optimizer):
 
     name = "sgd"
     forms = FORMS
+    FIELDS = ("p", "g0", "g", "b0", "b", "d", "v0", "v", "theta")
     LINES = (
         GIVEN, decayed_line(),
         Line("b", "{g}, the first step", lambda opt, rec: "b0" not in rec),
@@ -75,23 +76,18 @@ class SGD(Optimizer):
         return ps
 
     def update(self, p, g, st, xp):
-        if self.uses_notes_momentum():
-            return notes_momentum(self, p, g, st, xp)
-        rec = {}
-        g = self.decayed(p, g, rec)
-        mu, d = self.momentum, g
+        if self.form == "notes" and self.momentum != 0:   # see uses_notes_momentum
+            v0, v, theta = notes_momentum(self, p, g, st, xp)
+            return p, g, g, None, None, None, v0, v, theta
+        g1 = g + p * self.weight_decay if self.weight_decay != 0 else g
+        mu, d, b0, buf, nest = self.momentum, g1, None, None, None
         if mu != 0:
             b0 = st.get("b")
-            if b0 is None:
-                buf = g * 1.0
-            else:
-                rec["b0"] = b0
-                buf = b0 * mu + g * (1 - self.dampening)
-            st["b"] = rec["b"] = d = buf
+            buf = g1 * 1.0 if b0 is None else b0 * mu + g1 * (1 - self.dampening)
+            st["b"] = d = buf
             if self.nesterov:
-                d = rec["d"] = g + buf * mu
-        rec["theta"] = p + d * (-self.lr)
-        return rec
+                d = nest = g1 + buf * mu
+        return p, g, g1, b0, buf, nest, None, None, p + d * (-self.lr)
 
 
 class GD(SGD):
