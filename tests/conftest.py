@@ -21,7 +21,13 @@ def oracle_required() -> bool:
 
 
 def torch_or_skip():
-    """The torch module, or skip the test (PyTorch is an optional oracle, never a dependency)."""
+    """The torch module, or skip the test (PyTorch is an optional oracle, never a dependency).
+    Under NNLAB_REQUIRE_ORACLE=1 a missing torch fails the test, marked `torch` or not."""
+    if oracle_required():
+        try:
+            import torch
+        except ImportError as e:
+            pytest.fail(f"{REQUIRE_ORACLE_VARIABLE}=1 but PyTorch cannot be imported: {e}")
     torch = pytest.importorskip("torch", reason="PyTorch not installed: comparison skipped")
     torch.set_default_dtype(torch.float64)
     return torch

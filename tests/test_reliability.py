@@ -130,6 +130,12 @@ def test_marked_xfail():
 
 def test_runs():
     assert True
+
+
+def test_unmarked_through_the_helper():
+    from tests.conftest import torch_or_skip
+
+    torch_or_skip()
 '''
 WITHOUT_TORCH = 'raise ModuleNotFoundError("torch made unimportable for this test", name="torch")\n'
 
@@ -158,13 +164,15 @@ def run_oracle_tests(tmp_path, require: str | None) -> str:
 
 
 def test_with_the_variable_a_skipped_oracle_test_fails(tmp_path):
-    # (without the variable the same run gives "1 passed, 4 skipped, 1 xfailed"; one subprocess
+    # (without the variable the same run gives "1 passed, 5 skipped, 1 xfailed"; one subprocess
     # is enough: the variable's reading is checked in process below)
     out = run_oracle_tests(tmp_path, "1")
-    # the marked test fails; the one taking the fixture and the skipped module fail as errors
+    # the marked test and the one calling torch_or_skip() fail; the one taking the fixture and
+    # the skipped module fail as errors
     # (at setup, at collection); the other skip and the expected failure stay what they are
-    assert "1 failed, 1 passed, 1 skipped, 1 xfailed, 2 errors" in out, out
+    assert "2 failed, 1 passed, 1 skipped, 1 xfailed, 2 errors" in out, out
     assert "FAILED test_oracle.py::test_marked " in out
+    assert "FAILED test_oracle.py::test_unmarked_through_the_helper" in out
     assert "ERROR test_oracle.py::test_takes_the_fixture" in out
     assert "NNLAB_REQUIRE_ORACLE=1: this PyTorch oracle test must run" in out
     assert "ERROR test_oracle_module.py" in out and "for want of PyTorch" in out
