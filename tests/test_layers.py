@@ -3,7 +3,7 @@
 Layers, arrows only downward (a module may import its own layer or a lower one):
 
     core = 0  <-  engine = 1  <-  course = 2  <-  views = 3  <-  top level = 4
-                                                                 (nnlab/__init__.py, __main__.py, cli.py, export.py)
+    (the top level: nnlab/__init__.py, __main__.py, cli.py, export.py)
 
 Every `import` and `from ... import` counts, at module level and inside functions, relative or
 absolute. Three rules:
