@@ -388,3 +388,38 @@ def test_bad_input_names_the_argument(call, name):
         call()
     msg = str(err.value)
     assert msg.startswith(f"{name}:") and "\n" not in msg
+
+
+# -- the step record (what the explanations read) ---------------------------------------------
+@pytest.mark.parametrize("cell", R.CELLS)
+def test_step_record_agrees_with_the_run_and_with_the_weights(cell):
+    rng = np.random.default_rng(21)
+    T, N, I, H = 4, 3, 2, 3
+    p = R.init_params(cell, I, H, seed=22, scale=1.7)
+    run = R.run_sequence(cell, rng.standard_normal((T, N, I)), p, h0=rng.standard_normal((N, H)),
+                         c0=rng.standard_normal((N, H)) if cell == "lstm" else None)
+    for t in range(1, T + 1):
+        for n in range(N):
+            st = run.step(t, n)
+            np.testing.assert_array_equal(st.x, run.xs[t - 1, n])
+            np.testing.assert_array_equal(st.h_prev, run.hs[t - 1, n])
+            np.testing.assert_array_equal(st.h, run.hs[t, n])
+            for k, v in st.gates.items():
+                np.testing.assert_allclose(v, run.gates[t - 1][k][n], rtol=0, atol=1e-15)
+            # pre-activations written out here from the weights
+            gi = p["W_ih"] @ st.x + p["b_ih"]
+            gh = p["W_hh"] @ st.h_prev + p["b_hh"]
+            if cell == "rnn":
+                np.testing.assert_allclose(st.pre["h"], gi + gh, atol=1e-14)
+            elif cell == "gru":
+                np.testing.assert_allclose(st.pre["r"], gi[:H] + gh[:H], atol=1e-14)
+                np.testing.assert_allclose(st.pre["z"], gi[H:2 * H] + gh[H:2 * H], atol=1e-14)
+                np.testing.assert_allclose(st.x_n, gi[2 * H:], atol=1e-14)
+                np.testing.assert_allclose(st.hn, gh[2 * H:], atol=1e-14)
+                np.testing.assert_allclose(st.pre["n"], gi[2 * H:] + st.gates["r"] * gh[2 * H:],
+                                           atol=1e-14)
+            else:
+                for j, k in enumerate("ifgo"):
+                    np.testing.assert_allclose(st.pre[k], (gi + gh)[j * H:(j + 1) * H], atol=1e-14)
+                np.testing.assert_array_equal(st.c_prev, run.cs[t - 1, n])
+                np.testing.assert_array_equal(st.c, run.cs[t, n])

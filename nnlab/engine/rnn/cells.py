@@ -38,6 +38,8 @@ GATE_NAMES = {"r": "reset gate r", "z": "update gate z", "n": "candidate n",
               "o": "output gate o", "a": "pre-activation a"}
 NONLINEARITIES = ("tanh", "relu", "sigmoid")  # sigmoid: not in PyTorch, for the course's table
 PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh")
+# what a sequence run keeps of each step's record: what backpropagation through time needs
+KEPT = {"rnn": ("a",), "gru": ("r", "z", "n", "hn"), "lstm": ("i", "f", "g", "o", "tanh_c")}
 _RELU = ACT.get("relu")
 
 
@@ -115,9 +117,12 @@ def bias_or_zeros(b, size):
     return np.zeros(size) if b is None else b
 
 
-# -- the raw steps: gi = W_ih x + b_ih (the input's part, 2-D), no checks -------------------------
+# -- the raw steps: gi = W_ih x + b_ih (the input's part, 2-D, a fresh array: the RNN and LSTM
+# steps overwrite it with the pre-activations), no checks -------------------------------------------
 def rnn_step(gi, h, W_hh, b_hh, nonlinearity):
-    a = gi + h @ W_hh.T + b_hh
+    a = gi                    # gi becomes the pre-activation (in place: no new array)
+    a += h @ W_hh.T
+    a += b_hh
     return activation(nonlinearity, a), {"a": a}
 
 
@@ -137,7 +142,9 @@ def gru_step(gi, h, W_hh, b_hh):
 
 def lstm_step(gi, h, c, W_hh, b_hh):
     H = h.shape[-1]
-    a = gi + h @ W_hh.T + b_hh
+    a = gi                    # gi becomes the pre-activations (in place: no new array)
+    a += h @ W_hh.T
+    a += b_hh
     s = F.sigmoid(a)          # i, f, o use it; g uses tanh
     i, f, o = s[:, :H], s[:, H:2 * H], s[:, 3 * H:]
     g = F.tanh(a[:, 2 * H:3 * H])

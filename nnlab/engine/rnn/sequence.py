@@ -1,8 +1,9 @@
 """A cell run over a sequence, and backpropagation through time (BPTT).
 
 `run_sequence` runs a cell over xs of shape (T, N, input) (PyTorch's batch_first=False
-layout) and keeps everything each step computed (`SequenceRun`; `run.step(t)` gives step t's
-inputs, pre-activations, gates and new state, which the explorer of notebook 08 shows).
+layout) and keeps the states and what backpropagation needs (`SequenceRun`); `run.step(t)`
+gives everything step t computed (inputs, pre-activations, gates, new state), which the
+explorer of notebook 08 shows.
 `bptt` backpropagates through time: gradients with respect to every weight, every input and
 every hidden state h_0 … h_T (and cell state c_0 … c_T). `clip_grad_norm` is
 torch.nn.utils.clip_grad_norm_. `run_unchecked` and `bptt_unchecked` are the same
@@ -16,7 +17,7 @@ import numpy as np
 
 from ...core import functional as F
 from ...core import validate as V
-from .cells import (CELLS, GATES, NONLINEARITIES, activation_derivative, bias_or_zeros,
+from .cells import (CELLS, GATES, KEPT, NONLINEARITIES, activation_derivative, bias_or_zeros,
                     check_params, check_state, gru_step, lstm_step, n_gates, rnn_step)
 
 
@@ -52,7 +53,7 @@ class SequenceRun:
     xs: np.ndarray                 # (T, N, input)
     hs: np.ndarray                 # (T + 1, N, hidden); hs[0] = h_0
     cs: np.ndarray | None          # LSTM only, (T + 1, N, hidden)
-    gates: list = field(default_factory=list)   # one dict per step (see nnlab.engine.rnn.cells)
+    gates: list = field(default_factory=list)   # per step: what BPTT needs (cells.KEPT)
     single: bool = False           # the input had no batch axis
 
     @property
@@ -64,22 +65,37 @@ class SequenceRun:
         return self.hs[1:, 0] if self.single else self.hs[1:]
 
     def step(self, t: int, sample: int = 0) -> Step:
-        """Step t (1 … T) of one sample, read from what the run computed."""
+        """Step t (1 … T) of one sample, with everything the cell's step function computed.
+
+        The run keeps, per step, only what backpropagation needs (`KEPT`): keeping every
+        step's pre-activations too doubled its memory and made the LSTM step forward +
+        backward 50 % slower (malloc returning and re-fetching the memory on each call). So
+        the step is taken again, by the same step function, from the stored x_t, h_(t-1) and
+        c_(t-1); its record has the pre-activations as well (tested equal to the stored gates).
+        """
         t = V.positive_int("t", t, minimum=1, maximum=self.T)
         n = V.positive_int("sample", sample, minimum=0, maximum=self.xs.shape[1] - 1)
-        rec, H = self.gates[t - 1], self.hs.shape[2]
-        names = GATES[self.cell]
+        p, row = self.params, slice(n, n + 1)
+        gi = self.xs[t - 1, row] @ p["W_ih"].T + p["b_ih"]
+        h_prev, c_prev = self.hs[t - 1, row], None
         if self.cell == "rnn":
-            pre, gates = {"h": rec["a"][n]}, {}
+            _, rec = rnn_step(gi, h_prev, p["W_hh"], p["b_hh"], self.nonlinearity)
+        elif self.cell == "gru":
+            _, rec = gru_step(gi, h_prev, p["W_hh"], p["b_hh"])
         else:
-            pre = {k: rec["a"][n, j * H:(j + 1) * H] for j, k in enumerate(names)}
-            gates = {k: rec[k][n] for k in names}
-        lstm = self.cell == "lstm"
-        gru = self.cell == "gru"
-        return Step(self.cell, self.nonlinearity, t, self.xs[t - 1, n], self.hs[t - 1, n],
-                    self.hs[t, n], pre, gates,
-                    c_prev=self.cs[t - 1, n] if lstm else None, c=self.cs[t, n] if lstm else None,
-                    x_n=rec["x_n"][n] if gru else None, hn=rec["hn"][n] if gru else None)
+            c_prev = self.cs[t - 1, row]
+            _, _, rec = lstm_step(gi, h_prev, c_prev, p["W_hh"], p["b_hh"])
+        H, names = self.hs.shape[2], GATES[self.cell]
+        if self.cell == "rnn":
+            pre, gates = {"h": rec["a"][0]}, {}
+        else:
+            pre = {k: rec["a"][0, j * H:(j + 1) * H] for j, k in enumerate(names)}
+            gates = {k: rec[k][0] for k in names}
+        lstm, gru = self.cell == "lstm", self.cell == "gru"
+        return Step(self.cell, self.nonlinearity, t, self.xs[t - 1, n], h_prev[0], self.hs[t, n],
+                    pre, gates, c_prev=c_prev[0] if lstm else None,
+                    c=self.cs[t, n] if lstm else None,
+                    x_n=rec["x_n"][0] if gru else None, hn=rec["hn"][0] if gru else None)
 
 
 def run_sequence(cell: str, xs, params: dict, h0=None, c0=None,
@@ -118,6 +134,7 @@ def run_unchecked(cell, nonlinearity, p, x3, h, c, single=False) -> SequenceRun:
         cs[0] = c
     records = []
     W_ih, W_hh, b_ih, b_hh = p["W_ih"], p["W_hh"], p["b_ih"], p["b_hh"]
+    keep = KEPT[cell]
     # (one product per step: a single big product is faster alone, but multi-threaded BLAS on
     # a busy machine made it 10x slower here)
     for t in range(T):
@@ -130,7 +147,7 @@ def run_unchecked(cell, nonlinearity, p, x3, h, c, single=False) -> SequenceRun:
             h, c, rec = lstm_step(gi, h, c, W_hh, b_hh)
             cs[t + 1] = c
         hs[t + 1] = h
-        records.append(rec)
+        records.append({k: rec[k] for k in keep})
     return SequenceRun(cell, nonlinearity, p, x3, hs, cs, records, single)
 
 
