@@ -1,4 +1,4 @@
-"""Benchmark of nnlab.engine.rnn (notebook 08): an LSTM cell step, forward and backward, beside torch,
+"""Benchmark of the nnlab.engine.rnn package (notebook 08): an LSTM cell step, forward and backward, beside torch,
 and the slider-change time of the three explorers of notebook 08.
 
     .venv/bin/python benchmarks/bench_rnn.py            # cell and sequence timings + sliders
@@ -99,15 +99,17 @@ def slider_rows():
     import matplotlib
 
     matplotlib.use("Agg")
+    from nnlab.views import attention_view as AV
+    from nnlab.views import gradient_flow_view as GV
     from nnlab.views import rnn_view as RV
 
     rows = []
     cases = [("TimeStepExplorer: time step t (main)", RV.TimeStepExplorer, "t", [1, 2, 3, 4, 5, 6, 7, 8]),
              ("TimeStepExplorer (LSTM): weight value", None, "value", [0.5, -0.5, 1.0, -1.0]),
-             ("GradientFlowExplorer: scale (main)", RV.GradientFlowExplorer, "scale",
+             ("GradientFlowExplorer: scale (main)", GV.GradientFlowExplorer, "scale",
               [0.5, 1.0, 1.5, 2.0, 2.5]),
-             ("GradientFlowExplorer: sequence length T", RV.GradientFlowExplorer, "T", [20, 30, 40, 50]),
-             ("AttentionExplorer: context (main)", RV.AttentionExplorer, "context",
+             ("GradientFlowExplorer: sequence length T", GV.GradientFlowExplorer, "T", [20, 30, 40, 50]),
+             ("AttentionExplorer: context (main)", AV.AttentionExplorer, "context",
               [0.0, 0.25, 0.5, 0.75, 1.0])]
     for label, cls, key, values in cases:
         if cls is None:
