@@ -1,4 +1,4 @@
-"""Benchmark of the nnlab.engine.rnn package (notebook 08): an LSTM cell step, forward and backward, beside torch,
+"""Benchmark of nnlab.engine.rnn (notebook 08): an LSTM cell step, forward and backward, beside torch,
 and the slider-change time of the three explorers of notebook 08.
 
     .venv/bin/python benchmarks/bench_rnn.py            # cell and sequence timings + sliders

@@ -14,13 +14,36 @@ One concept per file:
 `from nnlab.engine import rnn as R` gives every public name below. The exercises are in
 nnlab.course.rnn.
 """
-from .cells import (CELLS, GATE_NAMES, GATES, NONLINEARITIES, PARAM_NAMES, gate_slice, gru_cell,
-                    gru_step, init_params, lstm_cell, lstm_step, n_gates, param_count, rnn_cell,
-                    rnn_step, set_gate_bias)
+from .cells import (
+                    CELLS,
+                    GATE_NAMES,
+                    GATES,
+                    NONLINEARITIES,
+                    PARAM_NAMES,
+                    gate_slice,
+                    gru_cell,
+                    gru_step,
+                    init_params,
+                    lstm_cell,
+                    lstm_step,
+                    n_gates,
+                    param_count,
+                    rnn_cell,
+                    rnn_step,
+                    set_gate_bias,
+)
 from .experiments import gradient_flow
 from .model import Recurrent, SequenceModel
-from .sequence import (BPTTGrads, SequenceRun, Step, bptt, bptt_unchecked, clip_grad_norm,
-                       run_sequence, run_unchecked)
+from .sequence import (
+                    BPTTGrads,
+                    SequenceRun,
+                    Step,
+                    bptt,
+                    bptt_unchecked,
+                    clip_grad_norm,
+                    run_sequence,
+                    run_unchecked,
+)
 from .tasks import first_symbol_task, repeat_tagging_task, sentiment_task, wave_task
 
 __all__ = ["CELLS", "GATES", "GATE_NAMES", "NONLINEARITIES", "PARAM_NAMES", "n_gates", "rnn_cell",

@@ -17,8 +17,20 @@ import numpy as np
 
 from ...core import functional as F
 from ...core import validate as V
-from .cells import (CELLS, GATES, KEPT, NONLINEARITIES, activation_derivative, bias_or_zeros,
-                    check_params, check_state, gru_step, lstm_step, n_gates, rnn_step)
+from .cells import (
+    CELLS,
+    GATES,
+    KEPT,
+    NONLINEARITIES,
+    activation_derivative,
+    bias_or_zeros,
+    check_params,
+    check_state,
+    gru_step,
+    lstm_step,
+    n_gates,
+    rnn_step,
+)
 
 
 @dataclass
