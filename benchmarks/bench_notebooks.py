@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import statistics
 import subprocess
@@ -68,8 +67,8 @@ def main():
               flush=True)
     if not args.skip_nbval:
         t = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile", "--nbval",
-                               "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "notebooks"],
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile",
+                               "--nbval", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "notebooks"],
                               capture_output=True, text=True, cwd=ROOT)
         dt = time.perf_counter() - t
         last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-200:]

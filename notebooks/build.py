@@ -133,6 +133,22 @@ def execute(path: Path, timeout: int) -> None:
     subprocess.run(cmd, check=True, timeout=timeout * 3, cwd=path.parent)
 
 
+def course_problem(src: Path) -> str | None:
+    """Why `src` does not fit the course map (nnlab/course/map.py), or None: every notebook is in
+    the map, and its title heading is the map's title."""
+    sys.path.insert(0, str(HERE.parent))
+    from nnlab.course.map import COURSE
+
+    titles = {nb.name: nb.title for nb in COURSE}
+    if src.stem not in titles:
+        return f"{src.name}: not in the course map (add it to COURSE in nnlab/course/map.py)"
+    want = f"# # {src.stem[:2]} · {titles[src.stem]}"
+    first = next((ln for ln in src.read_text().splitlines() if ln.startswith("# # ")), "")
+    if first != want:
+        return f"{src.name}: its title {first[4:]!r} is not the course map's {want[4:]!r}"
+    return None
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", help="build only sources whose name starts with one of these")
@@ -146,6 +162,10 @@ def main(argv=None) -> int:
         sources = [s for s in sources if any(s.stem.startswith(n) for n in args.names)]
     if not sources:
         print("build.py: no notebook source matches", file=sys.stderr)
+        return 2
+    problems = [p for p in map(course_problem, sources) if p]
+    if problems:
+        print("\n".join(f"build.py: {p}" for p in problems), file=sys.stderr)
         return 2
     if args.check:
         found = [d for src in sources for d in (differences(src, notebook_path(src))

@@ -1,4 +1,4 @@
-"""nnlab.engine.architectures: published totals, shapes by hand, and torch modules counted on the meta device."""
+"""nnlab.engine.architectures: published totals, shapes by hand, torch modules counted on the meta device."""
 import pytest
 
 from nnlab.engine import architectures as A

@@ -1,4 +1,4 @@
-"""nnlab.engine.cnn and nnlab.engine.transfer: every layer's gradient by finite differences, data, training, transfer."""
+"""nnlab.engine.cnn and nnlab.engine.transfer: each layer's gradient by finite differences, data, training."""
 import numpy as np
 import pytest
 
@@ -10,7 +10,8 @@ def _check_layer(layer, x, atol=1e-7):
     """Backward of a layer against central differences of L = Σ out·g, for input and parameters."""
     rng = np.random.default_rng(11)
     g = rng.normal(size=layer.forward(x).shape)
-    loss = lambda: float(np.sum(layer.forward(x) * g))
+    def loss():
+        return float(np.sum(layer.forward(x) * g))
     layer.forward(x)
     dx = layer.backward(g)
     np.testing.assert_allclose(dx, central_difference(loss, x), atol=atol)

@@ -177,7 +177,8 @@ def test_conv2d_backward_finite_differences(s, p):
     rng = np.random.default_rng(3)
     x, w, b = rng.normal(size=(2, 2, 6, 5)), rng.normal(size=(3, 2, 3, 2)), rng.normal(size=3)
     g = rng.normal(size=C.conv2d(x, w, b, s, p).shape)
-    loss = lambda: float(np.sum(C.conv2d(x, w, b, s, p) * g))
+    def loss():
+        return float(np.sum(C.conv2d(x, w, b, s, p) * g))
     dx, dw, db = C.conv2d_backward(x, w, g, b, s, p)
     np.testing.assert_allclose(dx, central_difference(loss, x), atol=1e-7)
     np.testing.assert_allclose(dw, central_difference(loss, w), atol=1e-7)
@@ -188,7 +189,8 @@ def test_conv2d_backward_2d_and_notes_form():
     rng = np.random.default_rng(4)
     x, w = rng.normal(size=(5, 5)), rng.normal(size=(2, 2))
     g = rng.normal(size=(4, 4))
-    loss = lambda: float(np.sum(C.conv2d(x, w, form="notes") * g))
+    def loss():
+        return float(np.sum(C.conv2d(x, w, form="notes") * g))
     dx, dw, db = C.conv2d_backward(x, w, g, form="notes")
     assert db is None and dx.shape == (5, 5) and dw.shape == (2, 2)
     np.testing.assert_allclose(dx, central_difference(loss, x), atol=1e-7)

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from nnlab.course import notes_check
 from nnlab.cli import main
+from nnlab.course import notes_check
 
 # Worked out by hand (see the docstring of nnlab.course.notes_check for the inputs):
 EXPECTED = {

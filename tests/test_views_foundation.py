@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnlab.views.backprop_view import BackpropExplorer, nice_top
 from nnlab.engine.network import Network
+from nnlab.views.backprop_view import BackpropExplorer, nice_top
 from nnlab.views.neuron_view import BoundaryExplorer, boundary_points
 from nnlab.views.start_view import NeuronDemo
 

@@ -16,7 +16,7 @@ def _openblas():
     if _BLAS is not None:
         return _BLAS or None
     try:
-        import ctypes          # absent or useless in Pyodide: then this does nothing
+        import ctypes  # absent or useless in Pyodide: then this does nothing
     except ImportError:
         _BLAS = False
         return None

@@ -52,8 +52,9 @@ class Table:
             try:
                 out.append(convert(row[k]))
             except (TypeError, ValueError):
+                kind = getattr(convert, "__name__", convert)
                 raise ValueError(f"{self.path.name}: line {n}, column {name!r}: "
-                                 f"cannot read {row[k]!r} as {getattr(convert, '__name__', convert)}") from None
+                                 f"cannot read {row[k]!r} as {kind}") from None
         return out
 
     def array(self, names, dtype=float) -> np.ndarray:

@@ -1,1 +1,2 @@
-"""Layer 2: course content: exercises, the notes' quotations and slips, the worked example, the course map. Imports engine and core."""
+"""Layer 2: course content: exercises, the notes' quotations and slips, the worked example,
+the course map. Imports engine and core."""

@@ -198,7 +198,8 @@ class Summary:
         return self.rows[-1].output_shape if self.rows else self.input_shape
 
     def table(self) -> str:
-        shp = lambda s: "×".join(map(str, s))
+        def shp(s):
+            return "×".join(map(str, s))
         w = max([len(r.layer) for r in self.rows] + [len("input")])
         lines = [f"{self.name}", f"{'layer'.ljust(w)}  {'output':>14}  {'parameters':>12}",
                  f"{'input'.ljust(w)}  {shp(self.input_shape):>14}  {'':>12}"]

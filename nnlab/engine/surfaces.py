@@ -88,7 +88,7 @@ def _bowl(condition=10.0, noise=0.0):
 
 
 def surface(name, **params) -> Surface:
-    """Build a named surface: bowl(condition), rosenbrock, himmelblau, saddle, noisy_bowl(condition, noise)."""
+    """A named surface: bowl(condition), rosenbrock, himmelblau, saddle, noisy_bowl(condition, noise)."""
     key = name.strip().lower() if isinstance(name, str) else name
     if key not in SURFACES:
         fail("name", "one of " + ", ".join(SURFACES), name)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+
 def weight_name(i: int, j: int) -> str:
     """The weight from neuron i to neuron j: 'w13', or 'w3_10' once a number is above 9."""
     return f"w{i}{j}" if i < 10 and j < 10 else f"w{i}_{j}"

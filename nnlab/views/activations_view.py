@@ -275,7 +275,8 @@ class SoftmaxExplorer(Explorer):
             txt.set_y(v + 0.01)
             txt.set_text(f"{v:.3f}")
         self.view.refresh()
-        self.readout.value = (f"T = {s['temperature']:.2f}: scores " + ", ".join(f"{l} = {v:g}" for l, v in zip(self.labels, s["scores"]))
+        scores = ", ".join(f"{label} = {v:g}" for label, v in zip(self.labels, s["scores"]))
+        self.readout.value = (f"T = {s['temperature']:.2f}: scores {scores}"
                               + " &nbsp;→&nbsp; p = " + ", ".join(f"{v:.4f}" for v in s["p"])
                               + f" (sum {s['sum']:.4f})")
 

@@ -17,8 +17,8 @@ import html
 import ipywidgets as W
 import numpy as np
 
-from ..engine.network import Network
 from ..course.notes_check import LR, TARGET, WEIGHTS, X
+from ..engine.network import Network
 from .ui import Explorer, FigureView, new_figure, slider
 
 POS = "#1f77b4"

@@ -9,15 +9,10 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from ..core.environment import environment_report
-from ..course.map import course_map
 from ..engine.neuron import neuron
 from .ui import Explorer, FigureView, new_figure, slider
 
-# environment_report and course_map are re-exported: every notebook's setup cell imports
-# environment_report from here
-__all__ = ["NeuronDemo", "course_map", "demo_explorer", "environment_report", "neuron_curve",
-           "neuron_state"]
+__all__ = ["NeuronDemo", "demo_explorer", "neuron_curve", "neuron_state"]
 
 
 # -- a first explorer: one sigmoid neuron -----------------------------------------------------

@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.views.start_view:demo_explorer", "title": "Start here"}}
+# {"nnlab": {"main": "nnlab.views.start_view:demo_explorer"}}
 # %% [markdown]
 # # 00 · Start here
 #
@@ -14,7 +14,6 @@
 # Every notebook opens with the same cell: the versions it was executed with, and the seed of
 # every random generator, so that your numbers are the numbers printed here.
 # %%
-import nnlab
 from nnlab.core.environment import environment_report
 
 SEED = 0

@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.views.neuron_view:main_explorer", "title": "The neuron"}}
+# {"nnlab": {"main": "nnlab.views.neuron_view:main_explorer"}}
 # %% [markdown]
 # # 01 · The neuron
 #

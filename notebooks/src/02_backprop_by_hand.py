@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.views.backprop_view:main_explorer", "title": "Backprop by hand"}}
+# {"nnlab": {"main": "nnlab.views.backprop_view:main_explorer"}}
 # %% [markdown]
 # # 02 · Backpropagation by hand
 #
@@ -28,7 +28,7 @@ print(environment_report(seed=SEED))
 # only works with x2 = 0.9 and w24 = 0.6. So: x = (0.35, 0.9), w13 = 0.1, w23 = 0.8, w14 = 0.4,
 # w24 = 0.6, w35 = 0.3, w45 = 0.9, target t = 0.5, learning rate η = 1, no biases.
 # %%
-from nnlab.course.notes_check import LR, TARGET, WEIGHTS, X, example_network
+from nnlab.course.notes_check import LR, TARGET, X, example_network
 
 net = example_network()
 print("layers:", net.layers, " neurons per layer:", net.numbers)

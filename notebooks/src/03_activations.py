@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.views.activations_view:activation_explorer", "title": "Activation functions"}}
+# {"nnlab": {"main": "nnlab.views.activations_view:activation_explorer"}}
 # %% [markdown]
 # # 03 · Activation functions
 #
@@ -15,7 +15,7 @@
 import numpy as np
 import sympy as sp
 
-from nnlab.views.start_view import environment_report
+from nnlab.core.environment import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))

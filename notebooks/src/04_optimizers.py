@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.views.optim_view:optimizer_explorer", "title": "Optimizers"}}
+# {"nnlab": {"main": "nnlab.views.optim_view:optimizer_explorer"}}
 # %% [markdown]
 # # 04 · Optimizers
 #
@@ -18,7 +18,7 @@
 # %%
 import numpy as np
 
-from nnlab.views.start_view import environment_report
+from nnlab.core.environment import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))

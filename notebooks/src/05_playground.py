@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.views.playground_view:factory", "title": "Playground"}}
+# {"nnlab": {"main": "nnlab.views.playground_view:factory"}}
 # %% [markdown]
 # # 05 · Playground: train a network and watch it learn
 #
@@ -24,7 +24,7 @@
 # %%
 import numpy as np
 
-from nnlab.views.start_view import environment_report
+from nnlab.core.environment import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))

@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.views.conv_view:factory", "title": "Convolution"}}
+# {"nnlab": {"main": "nnlab.views.conv_view:factory"}}
 # %% [markdown]
 # # 06 · Convolution: filters, padding and stride
 #
@@ -14,7 +14,7 @@
 # %% [markdown]
 # ## Setup
 # %%
-from nnlab.views.start_view import environment_report
+from nnlab.core.environment import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))

@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.views.cnn_view:factory", "title": "Pooling and a small CNN"}}
+# {"nnlab": {"main": "nnlab.views.cnn_view:factory"}}
 # %% [markdown]
 # # 07 · Pooling, a small CNN on handwritten digits, architectures, transfer learning
 #
@@ -12,7 +12,7 @@
 # %% [markdown]
 # ## Setup
 # %%
-from nnlab.views.start_view import environment_report
+from nnlab.core.environment import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))

@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.views.rnn_view:factory", "title": "RNN, LSTM and GRU"}}
+# {"nnlab": {"main": "nnlab.views.rnn_view:factory"}}
 # %% [markdown]
 # # 08 · RNN, GRU and LSTM step by step — and the road to attention
 #
@@ -26,14 +26,14 @@
 import numpy as np
 import sympy as sp
 
+from nnlab.core.environment import environment_report
 from nnlab.engine import attention as A
 from nnlab.engine import rnn as R
+from nnlab.engine.optim import SGD, Adam
 from nnlab.engine.rnn import symbolic as S
 from nnlab.views import attention_view as AV
 from nnlab.views import gradient_flow_view as GV
 from nnlab.views import rnn_view as RV
-from nnlab.engine.optim import SGD, Adam
-from nnlab.views.start_view import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))

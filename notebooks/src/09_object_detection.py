@@ -1,5 +1,5 @@
 # %% [metadata]
-# {"nnlab": {"main": "nnlab.views.detection_view:box_regression_explorer", "title": "Object detection"}}
+# {"nnlab": {"main": "nnlab.views.detection_view:box_regression_explorer"}}
 # %% [markdown]
 # # 09 · Object detection
 #
@@ -18,7 +18,7 @@
 # %% [markdown]
 # ## Setup
 # %%
-from nnlab.views.start_view import environment_report
+from nnlab.core.environment import environment_report
 
 SEED = 0
 print(environment_report(seed=SEED))
