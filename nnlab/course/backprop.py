@@ -42,7 +42,7 @@ class GradientCheck(list):
         lines = [head]
         for r in self:
             lines.append(f"{r.weight:<7} {r.finite_difference:>14.8f} {r.backprop:>14.8f} "
-                         f"{gap_text(r.max_gap):>12}")
+                         f"{r.sympy:>14.8f} {gap_text(r.max_gap):>12}")
         return "\n".join(lines)
 
 
