@@ -15,11 +15,17 @@ An Explorer is a small object with:
 """
 from __future__ import annotations
 
+import base64
+import functools
+import html
 import io
+import json
 
 import ipywidgets as W
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from .controls import assign, check_value, plain, shown
 
 MAIN_CLASS = "nnlab-main"
 
@@ -107,21 +113,216 @@ class StaticFigure:
 
 
 class Explorer:
-    """Base class of the interactive explorers; subclasses build `widget`, `main`, `controls`."""
+    """Base class of the interactive explorers; subclasses build `widget`, `main`, `controls`.
+
+    What every explorer gets from here, without writing it again:
+    - `watch(control, callback)` / `on_click(button, callback)`: the callback runs guarded; an
+      exception never escapes it: the explorer shows a one-line message (`problem`) under its
+      picture, saying which setting failed, until a later change succeeds;
+    - `reset_controls()` and a Reset button: every control back to the value it had when the explorer was
+      made (the notebook's defaults);
+    - `preset()` / `apply_preset(text)`: the whole state of the controls as one line of text
+      (`lr=0.05; optimizer="adam"`), shown in a box under the explorer; pasting a line there
+      restores it (TensorFlow Playground keeps its state in its URL the same way);
+    - display: the controls and picture, then the Reset/preset bar and the message line; the
+      output also carries a PNG of the current picture (`snapshot_png()`), so a static copy of
+      the notebook (GitHub, nbviewer, `make html`) shows the figure instead of the widget's repr.
+    """
 
     widget: W.Widget
     main: W.Widget
     controls: dict
+
+    # -- construction: the defaults are the controls' values when the outermost __init__ returns --
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return
+
+        def __init__(self, *args, __init=init, **kwargs):
+            depth = getattr(self, "_init_depth", 0)
+            self._init_depth = depth + 1
+            try:
+                __init(self, *args, **kwargs)
+            finally:
+                self._init_depth = depth
+            if depth == 0:
+                self._defaults = self.control_values()
+
+        __init__.__doc__ = init.__doc__
+        __init__.__wrapped__ = init
+        cls.__init__ = __init__
 
     def mark_main(self, control: W.Widget) -> W.Widget:
         control.add_class(MAIN_CLASS)
         self.main = control
         return control
 
+    # -- guarded callbacks -------------------------------------------------------------------------
+    @property
+    def problem_line(self) -> W.HTML:
+        """The one-line message under the explorer ('' while every change has worked)."""
+        if getattr(self, "_status", None) is None:
+            self._status = W.HTML("", layout=W.Layout(min_height="0"))
+            self._status.add_class("nnlab-status")
+        return self._status
+
+    @property
+    def problem(self) -> str:
+        """The message shown now, as plain text ('' when there is none)."""
+        return getattr(self, "_problem", "")
+
+    def guarded(self, callback):
+        """`callback` wrapped so that no exception escapes it (see the class docstring)."""
+        @functools.wraps(callback)
+        def run(*args, **kwargs):
+            try:
+                out = callback(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - shown in the explorer, never a traceback
+                self.report_problem(exc)
+                return None
+            if self.problem:
+                self.report_problem(None)
+            return out
+        return run
+
+    def report_problem(self, exc) -> None:
+        if exc is None:
+            self._problem = ""
+            self.problem_line.value = ""
+            return
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        self._problem = (f"Could not redraw with these settings ({type(exc).__name__}: {text}). "
+                         "The picture still shows the last settings that worked: change a "
+                         "control or press Reset.")
+        self.problem_line.value = f"<span style='color:#b00020'>⚠ {html.escape(self._problem)}</span>"
+
+    def watch(self, control: W.Widget, callback, names="value") -> None:
+        """Call `callback(change)` when the control's value changes, guarded."""
+        control.observe(self.guarded(callback), names=names)
+
+    def on_click(self, button: W.Button, callback) -> None:
+        """Call `callback(button)` when the button is pressed, guarded."""
+        button.on_click(self.guarded(callback))
+
+    # -- state of the controls: defaults, reset, presets ---------------------------------------------
+    def settable(self) -> dict:
+        """The controls whose value is state (not buttons, not the Play widget's 'playing')."""
+        return {name: c for name, c in getattr(self, "controls", {}).items()
+                if hasattr(c, "value") and not isinstance(c, (W.Button, W.Play))}
+
+    def control_values(self) -> dict:
+        return {name: c.value for name, c in self.settable().items()}
+
+    def set_control_values(self, values: dict) -> None:
+        controls = self.settable()
+        for name, value in values.items():
+            control = controls[name]
+            if control.value != value:
+                control.value = value
+
+    def reset_controls(self, *_ignored) -> None:
+        """Every control back to the value it had when the explorer was made."""
+        self.set_control_values(getattr(self, "_defaults", {}))
+        self.report_problem(None)
+
+    def preset(self) -> str:
+        """The controls' state as one line, `name=value; ...`, each value written as JSON (a choice
+        by the label the learner sees)."""
+        return "; ".join(f"{name}={json.dumps(plain(shown(c)), ensure_ascii=False)}"
+                         for name, c in self.settable().items())
+
+    def parse_preset(self, text) -> dict:
+        """name -> value for each entry of a preset line, checked against its control (ValueError if not)."""
+        if not isinstance(text, str):
+            raise ValueError(f"preset: expected a line such as {self.preset()!r}, got {text!r}")
+        controls, out = self.settable(), {}
+        for part in (p.strip() for p in text.split(";")):
+            if not part:
+                continue
+            name, eq, raw = part.partition("=")
+            name = name.strip()
+            if not eq or name not in controls:
+                known = ", ".join(controls)
+                raise ValueError(f"preset: expected name=value with a name among {known}, got {part!r}")
+            try:
+                value = json.loads(raw)
+            except json.JSONDecodeError:
+                raise ValueError(f"preset: {name}: expected a JSON value (a number, \"text\" or "
+                                 f"[a, list]), got {raw.strip()!r}") from None
+            out[name] = check_value(name, controls[name], value)
+        return out
+
+    def apply_preset(self, text: str) -> None:
+        """Set the controls to the values of a `preset()` line (the others keep theirs)."""
+        values = self.parse_preset(text)
+        for _ in range(2):  # twice: a control may have clamped another's range on the way
+            for name, value in values.items():
+                assign(self.settable()[name], value)
+
+    def toolbar(self) -> W.Widget:
+        """The Reset button and the preset box shown under the explorer."""
+        if getattr(self, "_toolbar", None) is None:
+            reset = W.Button(description="Reset", tooltip="every control back to the notebook's default",
+                             layout=W.Layout(width="80px"))
+            reset.on_click(lambda _b: self._apply_guarded(self.reset_controls))
+            box = W.Text(value=self.preset(), description="preset:", continuous_update=False,
+                         style={"description_width": "initial"},
+                         layout=W.Layout(width="100%", max_width="720px"))
+            box.add_class("nnlab-preset")
+            self._preset_box = box
+            self._syncing = False
+
+            def pasted(change):
+                if not self._syncing and change["new"] != self.preset():
+                    self._apply_guarded(lambda: self.apply_preset(change["new"]))
+
+            box.observe(pasted, names="value")
+            for control in self.settable().values():
+                control.observe(lambda _c: self._sync_preset(), names="value")
+            self._reset_button = reset
+            self._toolbar = W.HBox([reset, box], layout=W.Layout(width="100%"))
+        return self._toolbar
+
+    def _apply_guarded(self, fn) -> None:
+        try:
+            fn()
+        except ValueError as exc:  # a mistyped preset: say so, keep the state
+            self.report_problem(exc)
+        self._sync_preset()
+
+    def _sync_preset(self) -> None:
+        box = getattr(self, "_preset_box", None)
+        if box is not None:
+            self._syncing = True
+            try:
+                box.value = self.preset()
+            finally:
+                self._syncing = False
+
+    # -- display ---------------------------------------------------------------------------------
+    def frame(self) -> W.Widget:
+        """What the notebook shows: the explorer, the Reset/preset bar and the message line."""
+        if getattr(self, "_frame", None) is None:
+            self._frame = W.VBox([self.widget, self.toolbar(), self.problem_line])
+        return self._frame
+
+    def snapshot_png(self) -> bytes | None:
+        """A PNG of the current picture (the first figure) for static copies, or None."""
+        views = getattr(self, "views", None) or []
+        return png_bytes(views[0].fig) if views else None
+
     def _ipython_display_(self):  # shown by IPython.display / as a cell's last expression
         from IPython.display import display
 
-        display(self.widget)
+        bundle = self.frame()._repr_mimebundle_()
+        data = dict(bundle[0] if isinstance(bundle, tuple) else bundle)
+        data["text/plain"] = f"{type(self).__name__} ({self.preset()})"
+        png = self.snapshot_png()
+        if png is not None:
+            data["image/png"] = base64.b64encode(png).decode("ascii")
+        display(data, raw=True)
 
     def state(self) -> dict:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
@@ -132,7 +333,7 @@ class Explorer:
             view.close()
         for control in getattr(self, "controls", {}).values():
             control.close()
-        close_tree(self.widget)
+        close_tree(getattr(self, "_frame", None) or self.widget)
 
 
 def close_tree(widget) -> None:
