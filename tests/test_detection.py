@@ -59,6 +59,101 @@ def test_low_quality_match_makes_the_best_anchor_positive():
     assert m2.labels.tolist() == [-1, -1, 0]  # IoU .5 and .3 (not < .3): both ignored
 
 
+def _loop_iou(a, b):
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    inter = max(w, 0.0) * max(h, 0.0)
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _matcher_rule(iou, high=0.7, low=0.3):
+    """torchvision's Matcher(high, low, allow_low_quality_matches=True) as its documentation
+    describes it, written as loops: each prediction's match is the ground truth of highest
+    quality (the first of equals); below `low` → -1, in [low, high) → -2; then for every ground
+    truth, each prediction of highest quality with it (ties included) gets back its OWN match
+    from before the thresholds. (Objects whose best IoU is 0 are skipped: the documented
+    difference of match_anchors.)"""
+    n, m = len(iou), len(iou[0])
+    own = []
+    for i in range(n):
+        j_best = 0
+        for j in range(1, m):
+            if iou[i][j] > iou[i][j_best]:
+                j_best = j
+        own.append(j_best)
+    matches = []
+    for i in range(n):
+        v = iou[i][own[i]]
+        matches.append(own[i] if v >= high else (-1 if v < low else -2))
+    for j in range(m):
+        top = max(iou[i][j] for i in range(n))
+        if top > 0:
+            for i in range(n):
+                if iou[i][j] == top:
+                    matches[i] = own[i]
+    return matches, own
+
+
+def _delta(anchor, box):
+    aw, ah = anchor[2] - anchor[0], anchor[3] - anchor[1]
+    bw, bh = box[2] - box[0], box[3] - box[1]
+    return [((box[0] + box[2]) - (anchor[0] + anchor[2])) / 2 / aw,
+            ((box[1] + box[3]) - (anchor[1] + anchor[3])) / 2 / ah,
+            math.log(bw / aw), math.log(bh / ah)]
+
+
+def test_low_quality_positives_keep_their_own_best_object_as_torchvision():
+    """500 random scenes against the Matcher rule written out independently: labels, matched
+    object and regression targets agree; the old rule (give a promoted anchor the object it is
+    best for) would differ in many of these scenes, so the check can fail."""
+    rng = np.random.default_rng(11)
+    differ_from_old = 0
+    for _ in range(500):
+        k = int(rng.integers(2, 6))
+        c = rng.uniform(20, 80, (k, 2))
+        s = rng.uniform(10, 50, (k, 2))
+        gt = np.hstack([c - s / 2, c + s / 2])
+        ca = rng.uniform(0, 100, (40, 2))
+        sa = rng.uniform(8, 60, (40, 2))
+        anchors = np.hstack([ca - sa / 2, ca + sa / 2])
+        iou = [[_loop_iou(a, g) for g in gt] for a in anchors]
+        matches, own = _matcher_rule(iou)
+        m = D.match_anchors(anchors, gt)
+        want_labels = [1 if v >= 0 else (0 if v == -1 else -1) for v in matches]
+        assert m.labels.tolist() == want_labels
+        pos = [i for i, v in enumerate(matches) if v >= 0]
+        assert [int(m.matched_gt[i]) for i in pos] == [matches[i] for i in pos]
+        for i in pos:
+            assert m.targets[i] == pytest.approx(_delta(anchors[i], gt[matches[i]]), abs=1e-9)
+        # the old rule: a promoted anchor took the object it is the best anchor of
+        for i in pos:
+            if iou[i][own[i]] < 0.7:
+                best_of = [j for j in range(k) if iou[i][j] == max(r[j] for r in iou)]
+                if own[i] not in best_of:
+                    differ_from_old += 1
+                    break
+        for i in np.flatnonzero(m.promoted):
+            j = int(m.best_for[i])
+            assert iou[i][j] == max(r[j] for r in iou) and iou[i][own[i]] < 0.7
+    assert differ_from_old >= 20
+
+
+def test_a_promoted_anchor_keeps_its_own_best_object():
+    """By hand: anchor 0 overlaps object 1 most (IoU 0.6) but is object 0's best anchor (0.4)."""
+    gt = np.array([[0.0, 0.0, 10.0, 10.0], [6.0, 0.0, 16.0, 10.0]])
+    anchors = np.array([[4.0, 0.0, 14.0, 10.0],    # IoU 60/140 with 0, 80/120 with 1
+                        [7.0, 0.0, 16.0, 10.0]],   # IoU 30/160 with 0, 90/100 with 1
+                       float)
+    m = D.match_anchors(anchors, gt)
+    assert m.iou[0].tolist() == pytest.approx([60 / 140, 80 / 120])
+    assert m.labels.tolist() == [1, 1]
+    assert m.matched_gt.tolist() == [1, 1]          # torchvision: its own best, object 1
+    assert bool(m.promoted[0]) and int(m.best_for[0]) == 0
+    assert np.allclose(m.targets[0], [(11 - 9) / 10, 0, 0, 0])
+    assert "best anchor of object 0" in m.lines([0])[0] and "with object 1" in m.lines([0])[0]
+
+
 def test_match_anchors_bad_thresholds():
     with pytest.raises(ValueError, match="^neg_threshold: expected"):
         D.match_anchors([[0, 0, 1, 1]], [[0, 0, 1, 1]], pos_threshold=0.3, neg_threshold=0.7)

@@ -196,7 +196,9 @@ def test_anchor_match_lines_are_its_intermediates(seed):
         # the reason quotes the thresholds that decided it, and they hold for the IoU
         v = m.max_iou[i]
         if m.promoted[i]:
-            assert v < 0.7 and v == m.iou[:, m.matched_gt[i]].max() and "best anchor" in mm[4]
+            j = int(m.best_for[i])  # the object it is the best anchor of; matched to its own best
+            assert v < 0.7 and m.iou[i, j] == m.iou[:, j].max() and v == m.iou[i].max()
+            assert mm[4] == f"< 0.7, but the best anchor of object {j}"
         elif m.labels[i] == 1:
             assert mm[4] == ">= 0.7" and v >= 0.7
         elif m.labels[i] == 0:

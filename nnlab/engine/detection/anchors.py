@@ -4,10 +4,12 @@ At every location of a feature map with stride s, 3 scales × 3 aspect ratios = 
 centred on that location. Each anchor is matched to the ground-truth box it overlaps most
 (IoU): positive when IoU >= 0.7 (and, for every ground-truth box, the anchor(s) overlapping it
 most, so no object is left without one), negative (background) when IoU < 0.3, ignored in
-between; positives get regression targets ``boxes.encode(anchor, ground truth)``.
+between; positives get regression targets ``boxes.encode(anchor, ground truth)`` towards the
+box they overlap most (as torchvision's Matcher: also for an anchor made positive only as
+some object's best anchor).
 
 :func:`match_anchors` returns every intermediate (the IoU matrix, each anchor's best object and
-IoU, which anchors were made positive only as an object's best match), and
+IoU, which anchors were made positive only as an object's best match and for which object), and
 :meth:`AnchorMatch.lines` explains the label of an anchor from those numbers.
 """
 from __future__ import annotations
@@ -75,6 +77,8 @@ class AnchorMatch:
     promoted: np.ndarray      # per anchor: positive only as some object's best anchor (IoU < pos)
     pos_threshold: float = 0.7
     neg_threshold: float = 0.3
+    best_for: np.ndarray | None = None  # per anchor: lowest index of an object whose best anchor
+    #                                     it is (ties included), -1 if none
 
     def counts(self) -> dict:
         return {"positive": int(np.sum(self.labels == 1)), "negative": int(np.sum(self.labels == 0)),
@@ -89,7 +93,7 @@ class AnchorMatch:
             lab, v, g = int(self.labels[i]), float(self.max_iou[i]), int(self.matched_gt[i])
             obj = f"object {g}" if g >= 0 else "no object"
             if self.promoted[i]:
-                why = f"< {pos:g}, but the best anchor of {obj}"
+                why = f"< {pos:g}, but the best anchor of object {int(self.best_for[i])}"
             elif lab == 1:
                 why = f">= {pos:g}"
             elif lab == 0:
@@ -108,10 +112,15 @@ def match_anchors(anchors, ground_truth, pos_threshold: float = 0.7, neg_thresho
                   allow_low_quality: bool = True, weights=(1.0, 1.0, 1.0, 1.0)) -> AnchorMatch:
     """Label anchors by IoU with the ground truth and give positives their regression targets.
 
-    The rule of Faster R-CNN's RPN (torchvision's Matcher(0.7, 0.3, allow_low_quality_matches)):
-    IoU >= pos_threshold → 1; IoU < neg_threshold → 0; in between → -1 (not used for training).
-    With allow_low_quality, each ground-truth box also makes positive the anchor(s) with the
-    highest IoU with it (ties included), even below pos_threshold, provided that IoU > 0.
+    The rule of Faster R-CNN's RPN as torchvision's Matcher(0.7, 0.3,
+    allow_low_quality_matches=True) applies it: each anchor's object is the ground-truth box it
+    overlaps most (the first of equals); IoU >= pos_threshold → 1; IoU < neg_threshold → 0; in
+    between → -1 (not used for training). With allow_low_quality, each ground-truth box also
+    makes positive the anchor(s) with the highest IoU with it (ties included), even below
+    pos_threshold; such an anchor keeps ITS OWN best object (the box it overlaps most, which may
+    be another object than the one it is the best anchor of), and its targets point there, as in
+    torchvision. One difference: an object that overlaps no anchor at all (best IoU 0) promotes
+    nothing here, where torchvision would make positive every anchor of IoU 0 with it.
     """
     a = as_boxes("anchors", anchors)
     g = as_boxes("ground_truth", ground_truth)
@@ -122,19 +131,21 @@ def match_anchors(anchors, ground_truth, pos_threshold: float = 0.7, neg_thresho
     n = a.shape[0]
     if g.shape[0] == 0:
         return AnchorMatch(np.zeros(n, int), np.full(n, -1), np.zeros(n), np.zeros((n, 4)),
-                           np.zeros((n, 0)), np.zeros(n, bool), pos, neg)
+                           np.zeros((n, 0)), np.zeros(n, bool), pos, neg, np.full(n, -1))
     iou = iou_matrix(a, g)                        # anchors × gt
-    best = iou.argmax(axis=1)
+    best = iou.argmax(axis=1)                     # each anchor's own best object (first of ties)
     best_iou = iou[np.arange(n), best]
     labels = np.full(n, -1, dtype=int)
     labels[best_iou < neg] = 0
     labels[best_iou >= pos] = 1
+    best_for = np.full(n, -1)
     if allow_low_quality:
         per_gt = iou.max(axis=0)
         rows, cols = np.nonzero((iou == per_gt[None, :]) & (per_gt[None, :] > 0))
-        labels[rows] = 1
-        best[rows] = cols  # an anchor that is some object's best match is assigned to it
-        best_iou[rows] = iou[rows, cols]
+        labels[rows] = 1                          # matched to best[rows], their own best object
+        first = np.full(n, g.shape[0])
+        np.minimum.at(first, rows, cols)          # the lowest object index of its ties
+        best_for = np.where(first < g.shape[0], first, -1)
     targets = np.zeros((n, 4))
     p = labels == 1
     if np.any(p):
@@ -142,4 +153,4 @@ def match_anchors(anchors, ground_truth, pos_threshold: float = 0.7, neg_thresho
         targets[ok] = encode(a[ok], g[best[ok]], weights=weights)
     promoted = (labels == 1) & (best_iou < pos)   # only the low-quality rule gives these
     return AnchorMatch(labels, np.where(best_iou > 0, best, -1), best_iou, targets, iou, promoted,
-                       pos, neg)
+                       pos, neg, best_for)
