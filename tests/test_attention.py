@@ -110,6 +110,59 @@ def test_self_attention_on_the_slides_sentence_matches_torch():
     np.testing.assert_allclose(att.output, ref.numpy(), atol=1e-12)
 
 
+@pytest.mark.torch
+def test_a_row_with_every_position_masked_gives_zero_like_torch():
+    torch = torch_or_skip()
+    rng = np.random.default_rng(3)
+    q, k, v = rng.standard_normal((2, 4, 3)), rng.standard_normal((2, 5, 3)), rng.standard_normal((2, 5, 2))
+    m = rng.random((4, 5)) > 0.3
+    m[:, 0] = True
+    m[2] = False                      # row 2 may attend to nothing
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning either
+        ours = A.scaled_dot_product_attention(q, k, v, attn_mask=m)
+    ref = torch.nn.functional.scaled_dot_product_attention(
+        torch.tensor(q), torch.tensor(k), torch.tensor(v), attn_mask=torch.tensor(m)).numpy()
+    assert np.all(ref[:, 2] == 0)     # what torch 2.x does (checked, not assumed)
+    np.testing.assert_allclose(ours, ref, atol=1e-12)
+
+
+@pytest.mark.torch
+def test_attn_mask_with_is_causal_is_refused_like_torch():
+    torch = torch_or_skip()
+    q = np.ones((3, 2))
+    m = np.ones((3, 3), dtype=bool)
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.scaled_dot_product_attention(
+            *(torch.tensor(q),) * 3, attn_mask=torch.tensor(m), is_causal=True)
+    with pytest.raises(ValueError, match="^attn_mask: expected None when is_causal=True"):
+        A.scaled_dot_product_attention(q, q, q, attn_mask=m, is_causal=True)
+
+
+def test_cosine_similarity_of_huge_and_tiny_vectors_is_the_cosine():
+    a, b = np.array([1.0, 2.0, -2.0]), np.array([3.0, 0.0, 4.0])
+    exact = (3 - 8) / (3 * 5)                     # a·b / (‖a‖‖b‖), by hand
+    for f in (1e200, 1e-200, 1e300):
+        assert A.cosine_similarity(f * a, b / f) == pytest.approx(exact, rel=1e-14)
+
+
+def test_scores_that_overflow_are_refused_naming_the_argument():
+    q = np.ones((2, 3))
+    with pytest.raises(ValueError, match="^scale: "):
+        A.scaled_dot_product_attention(q, q, q, scale=1e308)
+    with pytest.raises(ValueError, match="^query: "):
+        A.scaled_dot_product_attention(q * 1e200, q * 1e200, q)
+    with pytest.raises(ValueError, match="^X: "):
+        A.self_attention(q * 1e200)
+    with pytest.raises(ValueError, match="^scale: "):
+        A.self_attention(q, scale=1e308)
+    # a huge scale whose scores stay finite is computed (softmax → the best key)
+    out = A.scaled_dot_product_attention(np.array([[1.0, 0.0]]), np.eye(2), np.array([[5.0], [7.0]]),
+                                         scale=1e300)
+    assert out[0, 0] == 5.0
+
+
 def test_bank_changes_with_its_context():
     money = A.bank_in_context(context=1.0)
     river = A.bank_in_context(context=0.0)

@@ -45,15 +45,19 @@ def bank_vectors() -> dict:
 
 
 def cosine_similarity(a, b) -> float:
-    """cos θ = a·b / (‖a‖ ‖b‖), in [−1, 1]."""
+    """cos θ = a·b / (‖a‖ ‖b‖), in [−1, 1].
+
+    Each vector is first divided by its largest |component| (the angle does not change), so
+    vectors of 1e200 or 1e-200 give the same cosine as vectors of 1, with no overflow."""
     a = V.finite_array("a", a, ndim=1)
     b = V.finite_array("b", b, shape=(a.shape[0],))
-    na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
-    if na == 0.0:
+    ma, mb = (float(np.max(np.abs(x))) if x.size else 0.0 for x in (a, b))
+    if ma == 0.0:
         V.fail("a", "a non-zero vector (the angle of a zero vector is undefined)")
-    if nb == 0.0:
+    if mb == 0.0:
         V.fail("b", "a non-zero vector (the angle of a zero vector is undefined)")
-    return float(np.clip(a @ b / (na * nb), -1.0, 1.0))
+    a, b = a / ma, b / mb
+    return float(np.clip(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)), -1.0, 1.0))
 
 
 def similarity_matrix(vectors: dict) -> tuple[list, np.ndarray]:
@@ -101,7 +105,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal=Fa
     """torch.nn.functional.scaled_dot_product_attention (no dropout), on (…, L, E) arrays.
 
     scale defaults to 1/√E; attn_mask is boolean (True = may attend) or a float added to the
-    scores; is_causal masks out later positions.
+    scores; is_causal masks out later positions (with an attn_mask too it is refused, as torch
+    refuses it). A row whose every position is masked attends to nothing: its output is 0, as
+    torch's. Scores that overflow (a huge scale or huge entries) are refused (ValueError).
     """
     q = V.finite_array("query", query)
     if q.ndim < 2:
@@ -112,8 +118,11 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal=Fa
     v = V.finite_array("value", value)
     if v.ndim != q.ndim or v.shape[-2] != k.shape[-2] or v.shape[:-2] != q.shape[:-2]:
         V.fail("value", f"shape (..., {k.shape[-2]}, Ev) matching key {k.shape}", f"shape {v.shape}")
+    if is_causal and attn_mask is not None:
+        V.fail("attn_mask", "None when is_causal=True (torch refuses both at once: put the causal "
+               "mask into attn_mask instead)")
     s = 1.0 / np.sqrt(q.shape[-1]) if scale is None else V.finite_number("scale", scale)
-    scores = (q @ np.swapaxes(k, -1, -2)) * s
+    scores = finite_scores(q, k, s, scale)
     L, S = q.shape[-2], k.shape[-2]
     if is_causal:
         scores = np.where(np.tril(np.ones((L, S), dtype=bool)), scores, -np.inf)
@@ -125,7 +134,28 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal=Fa
             scores = np.where(m, scores, -np.inf)
         else:
             scores = scores + V.finite_array("attn_mask", m)
-    return F.softmax(scores, axis=-1) @ v
+    return masked_softmax(scores) @ v
+
+
+def finite_scores(q, k, s, scale, entries: str = "query") -> np.ndarray:
+    """Q Kᵀ · s, or a ValueError naming the argument when a score overflows (`entries`: the
+    argument the queries and keys come from)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        raw = q @ np.swapaxes(k, -1, -2)
+        scores = raw * s
+    if not np.all(np.isfinite(raw)):
+        V.fail(entries, "entries whose products with the keys stay finite (a score q·k overflowed)")
+    if not np.all(np.isfinite(scores)):
+        V.fail("scale", "a value for which the scores q·k·scale stay finite (below 1.8e308 in size)",
+               scale)
+    return scores
+
+
+def masked_softmax(scores) -> np.ndarray:
+    """softmax of each row; a row that is −inf everywhere (every position masked) gives zeros."""
+    dead = np.all(np.isneginf(scores), axis=-1, keepdims=True)
+    weights = F.softmax(np.where(dead, 0.0, scores), axis=-1)
+    return np.where(dead, 0.0, weights)
 
 
 def self_attention(X, W_q=None, W_k=None, W_v=None, scale=None) -> Attention:
@@ -152,7 +182,7 @@ def self_attention(X, W_q=None, W_k=None, W_v=None, scale=None) -> Attention:
                f"shape {W_k.shape}")
     Q, K, Vv = X @ W_q, X @ W_k, X @ W_v
     s = 1.0 / np.sqrt(Q.shape[1]) if scale is None else V.finite_number("scale", scale)
-    scores = Q @ K.T * s
+    scores = finite_scores(Q, K, s, scale, entries="X")
     weights = F.softmax(scores, axis=1)
     return Attention(X, Q, K, Vv, scores, weights, weights @ Vv, s)
 
