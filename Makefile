@@ -3,11 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 JOBS   ?= 2
 
-.PHONY: lab lint test test-unit test-notebooks test-browser notebooks html bench clean
+.PHONY: lab reset lint test test-unit test-notebooks test-browser notebooks html bench clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "nnlab needs Python >= 3.10")'
@@ -22,10 +21,15 @@ $(VENV)/.test: pyproject.toml | $(PY)
 	$(PIP) install --quiet -e '.[test,lab]'
 	@touch $@ $(VENV)/.lab
 
-## make lab: install what the course needs and open JupyterLab on notebook 00 (127.0.0.1, token on)
+## make lab: install what the course needs, make your working copy of the notebooks in work/
+## (first run; git ignores it), start JupyterLab on it (127.0.0.1, token on) and print, last, the
+## address of 00_start_here.ipynb
 lab: $(VENV)/.lab
-	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb --ip=127.0.0.1 $(ROOT_FLAG) \
-	    --ServerApp.root_dir=$(CURDIR)
+	@$(PY) tools/lab.py
+
+## make reset NB=02: put work/'s copy of one notebook back as the course ships it
+reset: | $(PY)
+	@$(PY) tools/lab.py reset "$(NB)"
 
 ## make test: the linter, the unit tests, then every notebook under strict nbval (each executed once)
 test: lint test-unit test-notebooks

@@ -8,6 +8,16 @@ Sources live in notebooks/src/NN_name.py in the "percent" format, one cell per m
     print("a code cell")
     # %% tags=["skip-execution"]
     # a code cell with tags
+    # %%
+    # NBVAL_IGNORE_OUTPUT
+    # Why: the time depends on the machine.
+    print(f"{seconds:.1f} s")
+
+An nbval marker line in a code cell (`# NBVAL_IGNORE_OUTPUT`, `# NBVAL_CHECK_OUTPUT`,
+`# NBVAL_SKIP`, `# NBVAL_RAISES_EXCEPTION`) becomes the cell tag nbval reads
+(`nbval-ignore-output`, ...), and the `# Why: ...` comment after it (up to the line that ends
+its sentence with a full stop) goes to the cell's metadata as "nbval_why": CI's plumbing stays
+out of the learner's code.
 
 and an optional first block of notebook metadata (JSON behind "# "):
 
@@ -39,6 +49,33 @@ import nbformat
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 MARKER = re.compile(r"^# %%(?:\s+\[(markdown|metadata)\])?(?:\s+tags=(\[.*\]))?\s*$")
+NBVAL_MARKER = re.compile(r"^#\s*(NBVAL_(?:IGNORE_OUTPUT|CHECK_OUTPUT|SKIP|RAISES_EXCEPTION))\s*$")
+WHY = re.compile(r"^#\s*Why:\s*(.*)$")
+
+
+def nbval_markers(lines: list[str]) -> tuple[list[str], list[str], str]:
+    """A code cell's lines without its nbval marker lines and their `# Why:` comments: the
+    remaining lines, the tags the markers stand for, and the reasons given (joined)."""
+    kept, tags, why = [], [], []
+    i = 0
+    while i < len(lines):
+        m = NBVAL_MARKER.match(lines[i].strip())
+        if not m:
+            kept.append(lines[i])
+            i += 1
+            continue
+        tags.append(m.group(1).lower().replace("_", "-"))
+        i += 1
+        w = WHY.match(lines[i].strip()) if i < len(lines) else None
+        if w:
+            reason = [w.group(1).strip()]
+            i += 1
+            while (not reason[-1].endswith(".") and i < len(lines)
+                   and lines[i].lstrip().startswith("#")):
+                reason.append(lines[i].strip().lstrip("#").strip())
+                i += 1
+            why.append(" ".join(reason))
+    return kept, tags, " ".join(why)
 
 
 def parse(text: str) -> nbformat.NotebookNode:
@@ -55,7 +92,10 @@ def parse(text: str) -> nbformat.NotebookNode:
     for kind, tags, lines in cells:
         while lines and not lines[-1].strip():
             lines.pop()
+        why = ""
         if kind == "code":
+            lines, marker_tags, why = nbval_markers(lines)
+            tags = tags + [t for t in marker_tags if t not in tags]
             cell = nbformat.v4.new_code_cell("\n".join(lines))
         else:
             body = [ln[2:] if ln.startswith("# ") else ln.lstrip("#") for ln in lines]
@@ -65,6 +105,8 @@ def parse(text: str) -> nbformat.NotebookNode:
             cell = nbformat.v4.new_markdown_cell("\n".join(body))
         if tags:
             cell.metadata["tags"] = tags
+        if why:
+            cell.metadata["nbval_why"] = why
         cell.pop("id", None)
         nb.cells.append(cell)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",

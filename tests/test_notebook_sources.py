@@ -108,3 +108,51 @@ def test_a_changed_source_is_found(tmp_path):
     src.write_text(SOURCE.replace("print(1)", "print(1)  # changed"))
     found = build.differences(src, out)
     assert len(found) == 1 and "cell 1 (cell-01): source differs" in found[0]
+
+
+# -- nbval markers become cell tags: CI's plumbing stays out of the learner's code ------------------
+MARKED = '''\
+# %%
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next
+# cell prints its numbers.
+# a learner's comment stays
+x = 1
+# %% tags=["skip-execution"]
+# NBVAL_SKIP
+print(2)
+# %%
+print(3)  # NBVAL_IGNORE_OUTPUT in a line of code is not a marker
+'''
+
+
+def test_an_nbval_marker_line_becomes_a_tag_and_its_reason_cell_metadata(tmp_path):
+    src, out = built(tmp_path, MARKED)
+    nb = nbformat.read(out, as_version=4)
+    first, second, third = nb.cells
+    assert first.source == "# a learner's comment stays\nx = 1"
+    assert first.metadata["tags"] == ["nbval-ignore-output"]
+    assert first.metadata["nbval_why"] == ("a widget's text form lists its model state; the next "
+                                           "cell prints its numbers.")
+    assert second.source == "print(2)" and second.metadata["tags"] == ["skip-execution", "nbval-skip"]
+    assert "nbval_why" not in second.metadata
+    assert "tags" not in third.metadata and "NBVAL_IGNORE_OUTPUT" in third.source
+    assert build.differences(src, out) == []
+
+
+def test_a_changed_reason_is_found(tmp_path):
+    src, out = built(tmp_path, MARKED)
+    nb = nbformat.read(out, as_version=4)
+    nb.cells[0].metadata["nbval_why"] = "another reason."
+    nbformat.write(nb, out)
+    found = build.differences(src, out)
+    assert found and "metadata" in found[0], found
+
+
+def test_no_committed_source_cell_keeps_an_nbval_comment():
+    """Every marker in the sources is one build.py turns into a tag (none left in a learner's cell)."""
+    left = [f"{src.stem}: cell {i}" for src in SOURCES
+            for i, cell in enumerate(build.expected(src).cells)
+            if cell.cell_type == "code" and build.NBVAL_MARKER.search("\n".join(
+                ln.strip() for ln in cell.source.splitlines() if ln.strip().startswith("#")) or "")]
+    assert not left, left
