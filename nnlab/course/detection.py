@@ -7,6 +7,9 @@ the two detector families, and the exercises.
 - :data:`PIPELINES`: what each piece of notebook 09 does in Faster R-CNN, SSD and YOLO.
 - :data:`exercises`: answers computed by the engine from each exercise's own data; the NMS
   solution is written from the steps that ``nms(..., return_steps=True)`` returns.
+- :data:`REGRESSION_CLAIMS`, :data:`NMS_CLAIMS`, :data:`SEARCH_CLAIMS`: what the notebook tells
+  the learner to try with each explorer, each with its settings and the check of its `state()`
+  (run by tests/test_claims.py).
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import math
 
 from ..engine.detection import box_iou, decode, encode, nms
 from ..engine.yolo import responsible_cell
+from .claims import Claim, Claims
 from .exercises import Exercise, ExerciseSet
 
 # -- the course's worked example (notes 000, "Step 4: Bounding Box Regression") ------------------
@@ -181,4 +185,81 @@ exercises = ExerciseSet("Object detection", [
         mistakes=lambda: [(38 * 50, "that is the number of locations; each has 9 anchors."),
                           (38 * 50 * 6, "3 scales × 3 ratios is 9 anchors per location, not 6.")],
     ),
+])
+
+
+# -- what notebook 09 tells the learner to try, each with its check -----------------------------
+def _near(value, want, tol=5e-4) -> bool:
+    return abs(value - want) <= tol
+
+
+REGRESSION_CLAIMS = Claims("nnlab.views.detection_view:box_regression_explorer", [
+    Claim("At the start (the notes' proposal) the box decoded from the targets rounded to 3 "
+          "decimals lies almost on the ground truth: IoU(decoded, ground truth) above 0.999.",
+          "x=100; y=120; w=80; h=60", lambda s: s["iou_decoded"] > 0.999 and s["dx"] == 0.125,
+          "iou_decoded > 0.999 at the notes' example (Δx = 0.125)"),
+    Claim("Put the proposal's centre on the ground truth's (x = 110, y = 130): Δx = Δy = 0; "
+          "only the size targets remain.",
+          "x=110; y=130", lambda s: s["dx"] == 0 and s["dy"] == 0 and s["dw"] > 0 and s["dh"] > 0,
+          "dx == dy == 0 and dw, dh > 0"),
+    Claim("Make the proposal wider than the ground truth (w = 100 > 84.19): Δw turns negative "
+          "(the log of a ratio below 1).",
+          "w=100", lambda s: s["proposal"][2] > s["ground_truth"][2] and s["dw"] < 0,
+          "proposal wider than the ground truth and dw < 0"),
+    Claim("Halve w (80 → 40, same centre): Δx doubles from 0.125 to 0.25, because the shift is "
+          "measured in proposal widths.",
+          "x=100; w=40", lambda s: _near(s["dx"], 2 * 0.125, 1e-9),
+          "dx == 2 × 0.125"),
+])
+
+NMS_CLAIMS = Claims("nnlab.views.detection_view:nms_explorer", [
+    Claim("At threshold 1 nothing is suppressed: all 22 boxes stay, 6 duplicates on each of the "
+          "three objects.",
+          "iou_threshold=1.0", lambda s: s["kept"] == s["boxes"] == 22 and s["kept_per_object"] == [6, 6, 6],
+          "kept == boxes == 22 and 6 kept boxes with IoU >= 0.5 on each object"),
+    Claim("At 0.5 one box per object remains; the 4 weak false alarms stay too (NMS removes "
+          "duplicates, not false alarms): 7 boxes.",
+          "iou_threshold=0.5", lambda s: s["kept_per_object"] == [1, 1, 1] and s["kept"] == 7,
+          "exactly one kept box with IoU >= 0.5 per object, 7 kept"),
+    Claim("At 0 any overlap suppresses: only 3 boxes remain; here the three objects lie apart, so "
+          "each keeps one box and the false alarms go.",
+          "iou_threshold=0.0", lambda s: s["kept"] == 3 and s["kept_per_object"] == [1, 1, 1],
+          "3 kept, one per object"),
+    Claim("Above 0.5 duplicates come back: at 0.8, 13 boxes, up to 4 on one object.",
+          "iou_threshold=0.8", lambda s: s["kept"] == 13 and max(s["kept_per_object"]) == 4,
+          "13 kept, at most 4 on one object"),
+])
+
+
+def _low(best, below=0.65, above=0.55) -> int:
+    return sum(above < b < below for b in best)
+
+
+SEARCH_CLAIMS = Claims("nnlab.views.detection_view:selective_search_explorer", [
+    Claim("All four measures (the default): every object's box is proposed exactly (best IoU 1.0).",
+          "colour=1.0; texture=1.0; size=1.0; fill=1.0",
+          lambda s: s["best_iou"] == [1.0, 1.0, 1.0, 1.0], "best_iou == [1, 1, 1, 1]"),
+    Claim("Colour alone: the best box for two of the four objects has IoU of only about 0.6.",
+          "colour=1.0; texture=0.0; size=0.0; fill=0.0",
+          lambda s: _low(s["best_iou"]) == 2 and s["best_iou"].count(1.0) == 2,
+          "two best IoUs in (0.55, 0.65), the other two 1.0"),
+    Claim("Texture alone: two objects again reach only about 0.6.",
+          "colour=0.0; texture=1.0; size=0.0; fill=0.0", lambda s: _low(s["best_iou"]) == 2,
+          "two best IoUs in (0.55, 0.65) (texture alone)"),
+    Claim("Size alone: the same, two objects at about 0.6.",
+          "colour=0.0; texture=0.0; size=1.0; fill=0.0", lambda s: _low(s["best_iou"]) == 2,
+          "two best IoUs in (0.55, 0.65) (size alone)"),
+    Claim("Fill alone: only one object is proposed exactly; the others reach 0.84 to 0.87.",
+          "colour=0.0; texture=0.0; size=0.0; fill=1.0",
+          lambda s: s["best_iou"].count(1.0) == 1 and all(0.84 <= b < 0.88 for b in s["best_iou"] if b < 1),
+          "one best IoU of 1.0, the others in [0.84, 0.88)"),
+    Claim("Colour alone still finds all four objects at IoU 0.5 (recall 1.0): a single measure "
+          "misses the exact box, not the object.",
+          "colour=1.0; texture=0.0; size=0.0; fill=0.0", lambda s: s["recall@0.5"] == 1.0,
+          "recall@0.5 == 1.0 (colour alone)"),
+    Claim("All four weights 0 is refused with a message, and the picture keeps the last result "
+          "that had a weight above 0.",
+          "colour=0.0; texture=0.0; size=0.0; fill=0.0",
+          lambda s: s["message"].startswith("all weights are 0") and any(w > 0 for w in s["shown_weights"]),
+          "message shown, shown_weights not all 0"),
 ])

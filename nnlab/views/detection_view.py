@@ -73,9 +73,18 @@ def _set_rect(rect: Rectangle, cxcywh) -> None:
 
 
 def _readout() -> W.HTML:
-    r = W.HTML()
+    r = W.HTML(layout=W.Layout(min_width="0", max_width="100%"))
     r.add_class("nnlab-readout")
     return r
+
+
+def _row(children) -> W.HBox:
+    """Side by side while the page is wide enough, one under the other when it is not (a 1024 px
+    laptop with the file browser open), so no slider shrinks and no readout is cut."""
+    for child in children:
+        if isinstance(child, W.FloatSlider):
+            child.layout.flex = "0 0 auto"  # keeps its width: wraps to the next line, never shrinks
+    return W.HBox(list(children), layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
 
 
 # -- box regression -----------------------------------------------------------------------------
@@ -113,9 +122,9 @@ class BoxRegressionExplorer(Explorer):
         self.views = [self.view]
         self.readout = _readout()
         for c in self.controls.values():
-            c.observe(self.update, names="value")
+            self.watch(c, self.update)
         cs = list(self.controls.values())
-        self.widget = W.VBox([W.HBox(cs[:2]), W.HBox(cs[2:]), W.HBox([self.view.image, self.readout])])
+        self.widget = W.VBox([_row(cs[:2]), _row(cs[2:]), _row([self.view.image, self.readout])])
         self.update()
 
     def proposal(self) -> tuple:
@@ -178,8 +187,8 @@ class NMSExplorer(Explorer):
                                animated=[self._supp, self._kept])
         self.views = [self.view]
         self.readout = _readout()
-        self.controls["iou_threshold"].observe(self.update, names="value")
-        self.widget = W.VBox([self.controls["iou_threshold"], W.HBox([self.view.image, self.readout])])
+        self.watch(self.controls["iou_threshold"], self.update)
+        self.widget = W.VBox([self.controls["iou_threshold"], _row([self.view.image, self.readout])])
         self.update()
 
     def result(self) -> B.NMSResult:
@@ -191,9 +200,16 @@ class NMSExplorer(Explorer):
         return self.result().keep
 
     def state(self) -> dict:
+        """The sweep's numbers; `kept_per_object`: for each object of the scene, how many kept
+        boxes overlap it with IoU >= 0.5 (1 = one detection per object, more = duplicates)."""
         r = self.result()
+        kept = self.boxes[r.keep]
+        per_object = (B.box_iou(self.scene.boxes, kept) >= 0.5).sum(axis=1) if len(kept) else \
+            np.zeros(len(self.scene.boxes), int)
         return {"iou_threshold": round(r.iou_threshold, 4), "boxes": int(len(self.boxes)),
-                "kept": int(len(r.keep)), "kept_indices": r.keep.tolist()}
+                "kept": int(len(r.keep)), "kept_indices": r.keep.tolist(),
+                "objects": int(len(self.scene.boxes)),
+                "kept_per_object": [int(v) for v in per_object]}
 
     def update(self, _change=None) -> None:
         r = self.result()
@@ -257,9 +273,9 @@ class SelectiveSearchExplorer(Explorer):
         self.views = [self.view]
         self.readout = _readout()
         for c in self.controls.values():
-            c.observe(self.update, names="value")
+            self.watch(c, self.update)
         cs = list(self.controls.values())
-        self.widget = W.VBox([W.HBox(cs[:2]), W.HBox(cs[2:]), self.readout, self.view.image])
+        self.widget = W.VBox([_row(cs[:2]), _row(cs[2:]), self.readout, self.view.image])
         self._result = None
         self.message = ""
         self.update()
@@ -271,6 +287,7 @@ class SelectiveSearchExplorer(Explorer):
         r = self._result
         best, recall = D.proposal_recall(r.proposals, self.scene.boxes)
         return {"weights": [round(w, 4) for w in self.weights()], "message": self.message,
+                "shown_weights": [round(float(w), 4) for w in self._shown],
                 "initial_regions": int(r.n_initial), "proposals": int(len(D.unique_boxes(r.proposals))),
                 "best_iou": [round(float(v), 4) for v in best], "recall@0.5": round(recall, 4)}
 
@@ -280,10 +297,12 @@ class SelectiveSearchExplorer(Explorer):
             self.message = "all weights are 0: every pair is equally similar; kept the previous result"
             self.readout.value = f"<span style='color:#b3261e'>{html.escape(self.message)}</span>"
             if self._result is None:
-                self._result = self.search.run((1.0, 1.0, 1.0, 1.0))
+                self._shown = (1.0, 1.0, 1.0, 1.0)
+                self._result = self.search.run(self._shown)
             return
         self.message = ""
         r = self._result = self.search.run(w)
+        self._shown = w
         merged = r.proposals[r.n_initial:]
         iou = B.box_iou(self.scene.boxes, r.proposals)
         best_idx = iou.argmax(axis=1)

@@ -104,12 +104,11 @@ print(f"log10(90/80) = {math.log10(90 / 80):.4f}   ln(90/80) = {math.log(90 / 80
 # The photograph is matplotlib's sample image; the **green** box is the ground truth of the
 # course's example (centre (110, 130), 84.19 × 62.39), the **red dashed** box your proposal.
 # Move the sliders and watch, line by line, the four targets, the box decoded back from the
-# targets rounded to 3 decimals (blue dotted, almost on the green one), and the IoU.
-#
-# Things to try:
-# - put the proposal's centre on the ground truth's (x = 110, y = 130): Δx = Δy = 0;
-# - make the proposal *wider* than the ground truth: Δw turns negative (ln of a ratio < 1);
-# - halve w: Δx doubles for the same shift, because the shift is measured in proposal widths.
+# targets rounded to 3 decimals (blue dotted), and the IoU. Each step below comes with a preset:
+# paste it into the explorer's preset box (Reset brings back the notes' example). Every step is
+# checked by the tests at its preset.
+# %%
+C.REGRESSION_CLAIMS
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state, which nbval cannot compare
@@ -121,14 +120,15 @@ reg
 # %%
 print(reg.state())
 # %% [markdown]
-# The same explorer driven from code: centre the proposal on the object. The centre targets
-# vanish, only the size targets remain.
+# The same explorer driven from code (a second instance, so the one above keeps what you set):
+# centre the proposal on the object. The centre targets vanish, only the size targets remain.
 # %%
-reg.controls["x"].value = 110
-reg.controls["y"].value = 130
-s = reg.state()
+centred = box_regression_explorer()
+centred.apply_preset("x=110; y=130")
+s = centred.state()
 print(s)
 assert s["dx"] == 0 and s["dy"] == 0
+centred.close()
 # %% [markdown]
 # ### Many boxes at once, weights and the clamp
 # `B.encode(proposals, ground_truth)` and `B.decode(proposals, deltas)` work on K×4 arrays, in
@@ -174,10 +174,12 @@ for line in r.lines():
 print("kept:", r.keep.tolist())
 # %% [markdown]
 # In the explorer below, detections cluster around three objects of a synthetic scene, plus a
-# few weak false alarms. Move the **IoU threshold**: at 0 any overlap suppresses (close, separate
-# objects would be lost), at 1 nothing is suppressed (every duplicate stays). Around 0.5 one box
-# per object remains. Orange = kept, dashed white = suppressed; the table lists kept boxes by
+# few weak false alarms. Move the **IoU threshold**: at 0 any overlap suppresses (two objects
+# that overlapped each other would lose one of them), at 1 nothing is suppressed (every
+# duplicate stays). Orange = kept, dashed white = suppressed; the table lists kept boxes by
 # decreasing score.
+# %%
+C.NMS_CLAIMS
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints the
@@ -188,11 +190,15 @@ nmsx = nms_explorer()
 nmsx
 # %%
 print(nmsx.state())
+# %% [markdown]
+# A sweep of the threshold on a second instance (the explorer above keeps your setting):
 # %%
+sweep = nms_explorer()
 for t in (0.0, 0.3, 0.5, 0.7, 1.0):
-    nmsx.controls["iou_threshold"].value = t
-    print(f"threshold {t:.1f}: kept {nmsx.state()['kept']:2d} of {nmsx.state()['boxes']}")
-assert nmsx.state()["kept"] == nmsx.state()["boxes"]  # at 1.0 no IoU can exceed the threshold
+    sweep.controls["iou_threshold"].value = t
+    print(f"threshold {t:.1f}: kept {sweep.state()['kept']:2d} of {sweep.state()['boxes']}")
+assert sweep.state()["kept"] == sweep.state()["boxes"]  # at 1.0 no IoU can exceed the threshold
+sweep.close()
 # %% [markdown]
 # ## 4 · Region proposals: selective search (R-CNN's step 1)
 # R-CNN does not slide a window over every position and size; it asks **selective search**
@@ -226,13 +232,14 @@ for w in [(1, 1, 1, 1), (1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1)]:
     print(f"weights {w}: best IoU per object {np.round(best, 2).tolist()}, recall@0.5 {recall:.2f}")
 # %% [markdown]
 # Each object here is two-coloured, so the over-segmentation splits it and only merging finds
-# its whole box. Any single measure misses some objects: with colour alone the best box for two
-# of the four objects has IoU of only about 0.6 (the two halves are not joined before other
-# merges swallow them). The combination of all four measures proposes every object exactly
-# (best IoU 1.0) — combining them is also what Uijlings et al. recommend. Try the weights below:
-# left, the best proposal for each object (orange) against the ground truth (green); right, the
-# initial regions and the boxes of all merged regions. Setting all four weights to 0 is refused
-# with a message.
+# its whole box. Any single measure misses the exact box of some objects: with colour alone the
+# best box for two of the four objects has IoU of only about 0.6 (the two halves are not joined
+# before other merges swallow them). The combination of all four measures proposes every object
+# exactly (best IoU 1.0) — combining them is also what Uijlings et al. recommend. Try the weights
+# below: left, the best proposal for each object (orange) against the ground truth (green);
+# right, the initial regions and the boxes of all merged regions.
+# %%
+C.SEARCH_CLAIMS
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints the
@@ -289,7 +296,10 @@ for r in rois:
 # every *stride* = 16 pixels). For each anchor it predicts an objectness score and the four
 # deltas of section 2. For training, anchors are matched to ground truth by IoU: **positive**
 # when IoU ≥ 0.7 (and, for each object, its best anchor), **negative** when IoU < 0.3, ignored
-# in between; positives get the regression targets encode(anchor, ground truth).
+# in between; positives get the regression targets encode(anchor, ground truth), towards the box
+# each anchor overlaps most. An anchor made positive only as some object's best anchor keeps
+# that rule too: if it overlaps another object more, its targets point at that other object
+# (torchvision's `Matcher` with `allow_low_quality_matches=True` does the same).
 #
 # Below, a 128 × 128 scene with a stride of 16 (an 8 × 8 feature map) and scales 16, 32, 64
 # scaled down to the small image.
