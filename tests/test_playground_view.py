@@ -5,7 +5,14 @@ import pytest
 
 from nnlab.engine.datasets2d import make_split
 from nnlab.engine.mlp import train_mlp
-from nnlab.views.playground_view import Playground, factory, network_layout, nice_ceiling, weight_widths
+from nnlab.views.playground_view import (
+    STEP_BUDGET,
+    Playground,
+    factory,
+    network_layout,
+    nice_ceiling,
+    weight_widths,
+)
 
 
 @pytest.fixture
@@ -19,10 +26,18 @@ def image(p):
     return p.views[0].image.value
 
 
+def tick(p, n):
+    """n ticks of the Play widget's clock, as a browser playing it sends them."""
+    play = p.controls["play"]
+    play.playing = True
+    for _ in range(n):
+        play.value += 1
+
+
 def test_play_value_trains_and_changes_the_figure(pg):
     s0, img0 = pg.state(), image(pg)
     assert s0["epoch"] == 0 and s0["steps"] == 0
-    pg.controls["play"].value = 5
+    tick(pg, 5)
     s = pg.state()
     assert pg.controls["epoch"].value == 5 and s["epoch"] == 5
     assert s["steps"] == 5 * 10                      # 100 training points, batches of 10
@@ -45,14 +60,14 @@ def test_step_reset_and_coming_back_give_the_same_picture(pg):
     img0, s0 = image(pg), pg.state()
     pg.step_button.click()
     pg.step_button.click()
-    assert pg.state()["epoch"] == 2 and pg.controls["play"].value == 2
+    assert pg.state()["epoch"] == 2 and pg.controls["epoch"].value == 2
     pg.controls["epoch"].value = 12
     img12, s12 = image(pg), pg.state()
     pg.controls["epoch"].value = 3
     assert pg.state()["epoch"] == 3
     pg.controls["epoch"].value = 12
     assert pg.state() == s12 and image(pg) == img12
-    pg.reset_button.click()
+    pg.rewind_button.click()
     assert pg.state() == s0 and image(pg) == img0
     assert pg.controls["play"].playing is False
 
@@ -177,20 +192,84 @@ def test_plot_datasets_is_a_static_figure_outside_pyplot():
         plot_datasets(noise=2)
 
 
-def test_an_expensive_retrain_starts_again_from_epoch_0(pg):
-    pg.controls["epoch"].value = 40                 # 400 steps of 10 points
-    pg.controls["batch_size"].value = 2             # 40 epochs × 50 steps = 2000: retrained
-    assert pg.state()["epoch"] == 40 and pg.state()["steps"] == 2000
-    pg.controls["batch_size"].value = 1             # 40 × 100 = 4000 > 3000: back to 0
+def test_a_setting_change_retrains_within_the_step_budget(pg):
+    assert STEP_BUDGET == 1000
+    pg.controls["epoch"].value = 15                 # 150 steps of 10 points
+    pg.controls["batch_size"].value = 2             # 15 epochs × 50 steps = 750: retrained
+    assert pg.state()["epoch"] == 15 and pg.state()["steps"] == 750 and pg.last_steps == 750
+    pg.controls["batch_size"].value = 1             # 15 × 100 = 1500 > 1000: 10 epochs
     s = pg.state()
-    assert s["epoch"] == 0 and pg.controls["play"].value == 0 and s["batch_size"] == 1
-    assert "training starts again from epoch 0" in pg.readout.value
-    pg.controls["epoch"].value = 1
-    assert pg.state()["steps"] == 100 and "starts again" not in pg.readout.value
+    assert s["epoch"] == 10 and pg.controls["epoch"].value == 10 and s["batch_size"] == 1
+    assert s["steps"] == 1000 and pg.last_steps == 1000
+    assert "Trained to epoch 10 of 15" in pg.readout.value and "press ▶" in pg.readout.value
+    pg.step_button.click()
+    assert pg.state()["steps"] == 1100 and "Trained to" not in pg.readout.value
+
+
+def consistent(p):
+    """The slider, the picture, the readout and state() name the same epoch."""
+    e = p.controls["epoch"].value
+    assert p.state()["epoch"] == e == p.trainer.epoch == p.figure.shown_epoch
+    assert len(p.figure.train_line.get_xdata()) == e + 1
+    assert f"epoch <b>{e}</b>" in p.readout.value
+    return e
+
+
+def test_end_of_the_epoch_slider_with_batch_size_2_is_bounded_and_consistent(pg):
+    """The finding of issue 11: End on the slider with batches of 2 asked for 15,000 steps."""
+    pg.controls["batch_size"].value = 2                 # 50 steps per epoch
+    pg.controls["epoch"].value = pg.controls["epoch"].max
+    assert pg.last_steps <= STEP_BUDGET and pg.state()["steps"] == 1000
+    assert consistent(pg) == 20
+    assert "Trained to epoch 20 of 300" in pg.readout.value
+    for value in (0.3, 1.0):                             # a setting changed there: bounded too
+        pg.controls["lr"].value = value
+        assert pg.last_steps <= STEP_BUDGET and consistent(pg) == 20
+    pg.controls["epoch"].value = 300                     # asked again: 20 more epochs
+    assert pg.last_steps == 1000 and consistent(pg) == 40
+    pg.controls["epoch"].value = 5                       # back: restored, nothing trained
+    assert pg.last_steps == 0 and consistent(pg) == 5
+
+
+def test_every_change_trains_at_most_the_budget():
+    """Counted in optimizer steps: the largest epoch (900 points, batches of 1) fits."""
+    p = Playground(n_points=1000, train_fraction=0.9, batch_size=1, layers=0)
+    try:
+        p.controls["epoch"].value = 300
+        assert p.last_steps == 900 and consistent(p) == 1
+        for name, value in (("seed", 1), ("layers", 1), ("optimizer", "adam"), ("epoch", 300)):
+            p.controls[name].value = value
+            assert p.last_steps <= STEP_BUDGET
+            consistent(p)
+    finally:
+        p.close()
+
+
+def test_stop_and_pause_keep_the_epoch_and_rewind_is_a_separate_button(pg):
+    tick(pg, 3)
+    assert consistent(pg) == 3
+    play = pg.controls["play"]
+    play.playing = False                        # ❚❚
+    assert consistent(pg) == 3
+    play.playing, play.value = False, play.min  # ■: what the browser's Play widget sends
+    assert consistent(pg) == 3
+    tick(pg, 2)                                 # ▶ again carries on
+    assert consistent(pg) == 5
+    pg.rewind_button.click()
+    assert consistent(pg) == 0 and play.playing is False
+
+
+def test_play_stops_at_the_last_epoch():
+    p = Playground(max_epochs=4)
+    try:
+        tick(p, 6)
+        assert consistent(p) == 4 and p.controls["play"].playing is False
+    finally:
+        p.close()
 
 
 def test_picture_is_the_explorers_current_image(pg):
-    pg.controls["play"].value = 4
+    tick(pg, 4)
     pic = pg.picture()
     assert pic._repr_png_() == image(pg) and pic._repr_png_().startswith(b"\x89PNG")
     assert repr(pic) == ("<figure: the playground at epoch 4: circle, network 2-4-4-1, tanh, "

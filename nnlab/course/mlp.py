@@ -2,6 +2,8 @@
 
 The answers are computed with the engine (`nnlab.engine.mlp.MLP` counts the parameters) and
 the primitives of `nnlab.core.functional` (the binary cross-entropy and its gradient).
+`CLAIMS`: what the notebook tells the learner to try with the playground, each checked at its
+preset by tests/test_claims.py.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import numpy as np
 
 from ..core import functional as F
 from ..engine.mlp import MLP
+from .claims import Claim, Claims
 from .exercises import Exercise, ExerciseSet
 
 
@@ -110,4 +113,65 @@ exercises = ExerciseSet("Playground", [
                           (1.0, "no straight line separates XOR's classes: that is why the "
                                 "network needs a hidden layer.")],
     ),
+])
+
+
+# -- what notebook 05 tells the learner to try with the playground --------------------------------
+# Every preset ends with the epoch and stays within one change's budget of optimizer steps
+# (playground_view.STEP_BUDGET = 1000: epoch 100 with 100 training points in batches of 10).
+LN2 = float(np.log(2.0))      # the cross-entropy of answering 0.5 everywhere
+
+CLAIMS = Claims("nnlab.views.playground_view:factory", [
+    Claim("XOR with *0 hidden layers*: the boundary is a straight line and the loss stays near "
+          "ln 2 = 0.69 (0.68 at epoch 100; no line gets more than 3 corners of 4 right).",
+          'dataset="XOR"; layers=0; epoch=100',
+          lambda s: abs(s["train_loss"] - LN2) < 0.03 and s["test_acc"] < 0.75,
+          "training loss within 0.03 of ln 2 and test accuracy below 0.75 at epoch 100"),
+    Claim("Add one hidden layer of 4 units and the boundary bends: by epoch 100 the loss is "
+          "about 0.43 and more than 80 % of the test points are right.",
+          'dataset="XOR"; layers=1; units=4; epoch=100',
+          lambda s: s["train_loss"] < 0.5 and s["test_acc"] > 0.8,
+          "training loss below 0.5 and test accuracy above 0.8 at epoch 100"),
+    Claim("The spiral with 2 layers of 4 units, tanh and SGD barely moves: the loss is still "
+          "0.67 at epoch 100.",
+          'dataset="spiral"; epoch=100',
+          lambda s: s["train_loss"] > 0.65 and s["test_acc"] < 0.65,
+          "training loss above 0.65 and test accuracy below 0.65 at epoch 100"),
+    Claim("With 4 layers of 8 units, Adam and a learning rate of 0.01 it learns: the loss is "
+          "about 0.43 at epoch 100 ...",
+          'dataset="spiral"; layers=4; units=8; optimizer="adam"; lr="0.01"; epoch=100',
+          lambda s: s["train_loss"] < 0.5 and s["test_acc"] >= 0.7,
+          "training loss below 0.5 and test accuracy at least 0.7 at epoch 100"),
+    Claim("... at 0.03 it is too high: the loss is higher at epoch 100 (about 0.55) and the "
+          "test loss has been rising since about epoch 30.",
+          'dataset="spiral"; layers=4; units=8; optimizer="adam"; lr="0.03"; epoch=100',
+          lambda s: s["train_loss"] > 0.5 and s["best_test_epoch"] < 50,
+          "training loss above 0.5 at epoch 100 and the lowest test loss before epoch 50"),
+    Claim("The circle at epoch 100 with a learning rate of 0.0001: the network has hardly "
+          "moved (loss 0.69, as at epoch 0).",
+          'lr="0.0001"; epoch=100',
+          lambda s: s["train_loss"] > 0.68 and s["hidden_weight_change"] < 0.01,
+          "training loss above 0.68 and no hidden weight moved by 0.01"),
+    Claim("At 0.3 the circle is learnt: training loss below 0.01, at least 95 % of the test "
+          "points right.",
+          'lr="0.3"; epoch=100',
+          lambda s: s["train_loss"] < 0.01 and s["test_acc"] >= 0.95,
+          "training loss below 0.01 and test accuracy at least 0.95 at epoch 100"),
+    Claim("At 10 every step overshoots: at epoch 100 the loss (about 1.5) is worse than the "
+          "network's guess at epoch 0, the lowest test loss was at epoch 0.",
+          'lr="10"; epoch=100',
+          lambda s: s["train_loss"] > 1.0 and s["best_test_epoch"] == 0,
+          "training loss above 1.0 and the lowest test loss at epoch 0"),
+    Claim("Circle, noise 0.5, training share 0.1, 2 layers of 8 units, Adam, 0.03: the training "
+          "loss keeps falling (0.02 at epoch 100) while the test loss turns up after epoch 2 "
+          "(above 2 at epoch 100): the network learns the noise of its 20 training points "
+          "(overfitting).",
+          'noise=0.5; train_fraction=0.1; units=8; optimizer="adam"; epoch=100',
+          lambda s: s["train_loss"] < 0.05 and s["test_loss"] > 2.0 and s["best_test_epoch"] <= 5,
+          "training loss below 0.05, test loss above 2 and lowest before epoch 6"),
+    Claim("Activation *step*: the hidden layers' weights do not change at all, whatever you do "
+          "(only the output layer learns).",
+          'activation="step"; epoch=100',
+          lambda s: s["hidden_weight_change"] == 0.0,
+          "no hidden weight or bias changed since epoch 0"),
 ])

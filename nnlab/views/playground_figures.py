@@ -152,6 +152,7 @@ class PlaygroundFigure:
         self.nodes.set_array(np.concatenate([np.zeros(n_inputs)] + [b.ravel() for b in biases]))
         self.heat.set_array(np.clip(boundary, 0.0, 1.0).reshape(GRID, GRID))
         ep = np.asarray(history["epoch"], dtype=float)
+        self.shown_epoch = int(history["epoch"][-1])     # the epoch this picture shows
         trl, tel = np.asarray(history["train_loss"]), np.asarray(history["test_loss"])
         self.train_line.set_data(ep, trl)
         self.test_line.set_data(ep, tel)

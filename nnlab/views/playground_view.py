@@ -7,10 +7,15 @@ What is shown is a function of the settings and the epoch only: the network afte
 epochs of training, from the seed, with the settings shown. Move the epoch slider back and
 the earlier network comes back (every epoch reached is kept); change a setting (the learning
 rate, the activation, ...) and the network is retrained from its seed up to the same epoch,
-so two settings can be compared at equal training time (when that would take more than
-RETRAIN_STEPS optimizer steps, the epoch goes back to 0 instead, with a message). The Play
-widget moves the epoch (`controls["play"].value` is the epoch); Step adds one epoch; Reset
-goes back to epoch 0.
+so two settings can be compared at equal training time.
+
+No change trains more than STEP_BUDGET optimizer steps (counted in steps, not seconds, so
+the result is the same on every machine; about 0.2 s of compute): when the epoch asked for
+lies further, training stops at the last whole epoch within the budget, the epoch slider
+shows the epoch reached, and the readout says "trained to epoch N of M: press ▶ to
+continue". The Play widget is a clock: each tick while it plays trains one more epoch
+(its ■ pauses, as its ❚❚ does: the epoch stays); Step adds one epoch; "⏮ epoch 0" goes
+back to epoch 0.
 """
 from __future__ import annotations
 
@@ -37,7 +42,7 @@ PLAYGROUND_ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "elu", "softp
 PLAYGROUND_OPTIMIZERS = ("sgd", "momentum", "nag", "adagrad", "rmsprop", "adam", "adamax",
                          "nadam")
 LOSS_LABELS = {"bce": "binary cross-entropy", "mse": "mean squared error"}
-RETRAIN_STEPS = 3000           # a setting change retrains to the same epoch if it costs <= this
+STEP_BUDGET = 1000   # optimizer steps one change may train (> the longest epoch: 900 steps)
 
 
 class Playground(Explorer):
@@ -93,19 +98,20 @@ class Playground(Explorer):
                                      style=style, layout=lay("150px")),
             "epoch": W.IntSlider(value=0, min=0, max=self.max_epochs, description="epoch",
                                  style=style, continuous_update=False, layout=lay("420px")),
-            "play": W.Play(value=0, min=0, max=self.max_epochs, step=1, interval=200,
+            # a clock: every tick (value + 1) while playing trains one more epoch; its ■ sets
+            # the value back to 0, which is no tick, so it pauses like ❚❚
+            "play": W.Play(value=0, min=0, max=10**9, step=1, interval=200,
                            description="play", show_repeat=False),
+            "step": W.Button(description="Step +1 epoch", layout=W.Layout(width="130px")),
+            "rewind": W.Button(description="⏮ epoch 0", button_style="warning",
+                               tooltip="back to epoch 0: the network as the seed draws it",
+                               layout=W.Layout(width="90px")),
         }
         self.mark_main(c["epoch"])
-        # the Play widget and the epoch slider move together (kernel-side link: a test setting
-        # either one sees the other follow; jslink would only work in a browser)
-        self._link = W.link((c["play"], "value"), (c["epoch"], "value"))
-        self.step_button = W.Button(description="Step +1 epoch", layout=W.Layout(width="130px"))
-        self.reset_button = W.Button(description="Reset", button_style="warning",
-                                     tooltip="back to epoch 0: the network as the seed draws it",
-                                     layout=W.Layout(width="80px"))
-        self.step_button.on_click(lambda _b: self.step())
-        self.reset_button.on_click(lambda _b: self.reset())
+        self.step_button, self.rewind_button = c["step"], c["rewind"]
+        self.on_click(self.step_button, lambda _b: self.step())
+        self.on_click(self.rewind_button, lambda _b: self.rewind())
+        self.watch(c["play"], self._on_tick)
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
 
@@ -116,9 +122,9 @@ class Playground(Explorer):
         self._data_key = None
         self._points_dirty = True
         self._busy = False
-        for name, ctl in c.items():
-            if name != "play":
-                ctl.observe(self._on_change, names="value")
+        self.last_steps = 0           # optimizer steps the last change trained (<= STEP_BUDGET)
+        for name, ctl in self.settable().items():
+            self.watch(ctl, self._on_change)
         self._message = ""
         self._busy = True
         c["epoch"].value = epoch
@@ -129,8 +135,8 @@ class Playground(Explorer):
             box(c["dataset"], c["noise"], c["train_fraction"]),
             box(c["layers"], c["units"], c["activation"]),
             box(c["optimizer"], c["lr"], c["batch_size"]),
-            box(c["loss"], c["seed"], self.reset_button),
-            box(c["play"], self.step_button, c["epoch"]),
+            box(c["loss"], c["seed"]),
+            box(c["play"], self.step_button, self.rewind_button, c["epoch"]),
             self.readout, self.view.image])
 
     # -- settings -----------------------------------------------------------------------------
@@ -170,33 +176,51 @@ class Playground(Explorer):
         self._layout = network_layout(model.sizes)
         self.figure.reset_scale()
 
-    def _go_to(self, epoch: int) -> None:
+    def _go_to(self, epoch: int) -> int:
+        """Restore or train towards `epoch`, training at most STEP_BUDGET steps (whole epochs);
+        returns the epoch reached."""
         tr = self.trainer
+        self.last_steps = 0
         if epoch == tr.epoch:
-            return
+            return epoch
         if epoch in self._snaps:
             tr.restore(self._snaps[epoch])
-            return
+            return epoch
         start = max(e for e in self._snaps if e <= epoch)
         if start != tr.epoch:
             tr.restore(self._snaps[start])
-        while tr.epoch < epoch:
+        spent, per_epoch = 0, tr.steps_per_epoch
+        while tr.epoch < epoch and spent + per_epoch <= STEP_BUDGET:
+            before = tr.steps
             tr.train_epoch()
+            spent += per_epoch
+            self.last_steps += tr.steps - before
             self._snaps[tr.epoch] = tr.snapshot()
+        return tr.epoch
 
     # -- callbacks ----------------------------------------------------------------------------
     def _on_change(self, _change=None):
         if not self._busy:
             self.update()
 
+    def _on_tick(self, change) -> None:
+        """The Play widget's clock: a tick (a larger value) trains one more epoch; its ■ (the
+        value back to 0) and ❚❚ leave the epoch where it is."""
+        play = self.controls["play"]
+        if change["new"] <= change["old"]:
+            return
+        self.step()
+        if self.controls["epoch"].value >= self.max_epochs:
+            play.playing = False
+
     def step(self) -> None:
-        """One more epoch (the Step button)."""
+        """One more epoch (the Step button, a tick of ▶)."""
         e = self.controls["epoch"]
         e.value = min(e.value + 1, e.max)
 
-    def reset(self) -> None:
-        """Back to epoch 0 (the Reset button): the network exactly as the seed draws it, the
-        epochs trained so far forgotten."""
+    def rewind(self) -> None:
+        """Back to epoch 0 (the "⏮ epoch 0" button): the network exactly as the seed draws it,
+        the epochs trained so far forgotten; the settings stay."""
         self.controls["play"].playing = False
         self._key = None                      # rebuild: new trainer, axes back to their start
         if self.controls["epoch"].value == 0:
@@ -214,19 +238,19 @@ class Playground(Explorer):
                 self._rebuild(s)
                 self._key = tuple((k, tuple(v) if isinstance(v, list) else v)
                                   for k, v in self.settings().items())
-                epoch = self.controls["epoch"]
-                steps = epoch.value * self.trainer.steps_per_epoch
-                if steps > RETRAIN_STEPS:
-                    # retraining that far would keep the learner waiting: start again instead
-                    self._message = (f"Settings changed: retraining to epoch {epoch.value} would "
-                                     f"take {steps} steps, so training starts again from "
-                                     "epoch 0: press ▶.")
-                    self._busy = True
-                    try:
-                        epoch.value = 0
-                    finally:
-                        self._busy = False
-            self._go_to(int(self.controls["epoch"].value))
+            epoch = self.controls["epoch"]
+            target = int(epoch.value)
+            reached = self._go_to(target)
+            if reached != target:
+                # the budget of one change is spent: show the epoch reached, say so
+                self._busy = True
+                try:
+                    epoch.value = reached
+                finally:
+                    self._busy = False
+                self._message = (f"Trained to epoch {reached} of {target} (one change trains at "
+                                 f"most {STEP_BUDGET} steps; {self.trainer.steps_per_epoch} per "
+                                 "epoch here): press ▶ to continue.")
         except ValueError as err:       # a combination the controls could not refuse
             self._message = f"Cannot train with these settings: {err}"
         self._redraw()
@@ -276,11 +300,20 @@ class Playground(Explorer):
         s.update(self.trainer.summary())
         s["n_params"] = self.trainer.model.n_params
         s["lr"] = float(f"{s['lr']:g}")
+        test = np.asarray(self.trainer.history["test_loss"], dtype=float)
+        # the epoch of the lowest test loss so far (where overfitting starts), None without one
+        s["best_test_epoch"] = int(np.nanargmin(test)) if np.isfinite(test).any() else None
+        s["hidden_weight_change"] = self.hidden_weight_change()
         return s
 
-    def close(self) -> None:
-        self._link.unlink()
-        super().close()
+    def hidden_weight_change(self) -> float:
+        """The largest change of any hidden layer's weight or bias since epoch 0 (the output
+        layer, the last weight and bias, left out); 0.0 without hidden layers."""
+        start = self._snaps[0][3][:-2]
+        now = self.trainer.model.params[:-2]
+        return round(max((float(np.abs(a - b).max()) for a, b in zip(now, start)), default=0.0), 6)
+
+    reset = rewind      # the name of the "⏮ epoch 0" button's method before issue 11
 
 
 def factory() -> Playground:

@@ -106,20 +106,16 @@ assert np.abs(numeric - grads[2]).max() < 1e-7  # backpropagation and finite dif
 #
 # What you see is the network after *epoch* epochs from its seed: drag the epoch back and the
 # earlier network comes back; change any setting and the network is retrained to the same
-# epoch, so you can compare settings at equal training time (if that would take more than
-# 3,000 optimizer steps, training starts again from epoch 0 and a message says so).
-# **Reset** goes back to epoch 0.
+# epoch, so you can compare settings at equal training time.
 #
-# Things to try:
-# 1. XOR with *0 hidden layers*: the boundary stays a straight line, the loss stays near 0.69.
-#    Add one hidden layer of 4 units and it bends.
-# 2. The spiral: with 2 layers of 4 units, tanh and SGD it barely moves in 300 epochs; try 4
-#    layers of 8 units, Adam and a learning rate of 0.01 (then 0.03: too high for it).
-# 3. Circle at epoch 100: move the learning rate from 0.0001 to 10 (section 4 prints these).
-# 4. Circle, noise 0.5, training share 0.1, 2 layers of 8 units, Adam, 0.03: the training loss
-#    keeps falling while the test loss turns up after about 20 epochs: the network learns the
-#    noise of its 20 training points (overfitting).
-# 5. Activation *step*: nothing changes in the hidden layers, whatever you do.
+# No change trains more than 1,000 optimizer steps (a fraction of a second), so the page
+# never freezes: if the epoch you ask for lies further (say epoch 300 with batches of 2: 50
+# steps per epoch), training stops at the last epoch within those steps, the slider shows the
+# epoch actually reached and the explorer says "Trained to epoch 20 of 300 ... press ▶ to
+# continue". **▶** then trains one epoch per tick; **■** (or ❚❚) pauses where it is;
+# **⏮ epoch 0** goes back to the start. **Reset** under the explorer brings every setting back
+# to what this notebook set, and the **preset** line beside it holds the whole state: copy it,
+# or paste one of the lines below to get its settings.
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: the widget's text form lists its model state, which nbval cannot compare
@@ -132,17 +128,37 @@ pg
 # %%
 print(pg.state())
 # %% [markdown]
-# Everything the widgets do can be done in code: setting the Play widget's value is what ▶
-# does, one epoch at a time.
+# Things to try (each sentence is checked by the course's tests at its preset: paste the
+# preset into the box under the explorer):
 # %%
-pg.controls["play"].value = 150
-print(pg.state())
-assert pg.controls["epoch"].value == 150  # the Play widget and the epoch slider move together
+from nnlab.course.mlp import CLAIMS
+
+CLAIMS
 # %% [markdown]
-# The widget above now shows epoch 150. The same picture as a plain image (it stays visible
-# where widgets are not, for example in a static copy of this notebook):
+# Everything the widgets do can be done in code. A second playground (the one above stays as
+# this notebook set it): each tick of the Play widget's clock while it plays trains one more
+# epoch, as ▶ does, one epoch at a time.
 # %%
-pg.picture()
+demo = Playground(dataset="circle", layers=2, units=4, seed=SEED)
+demo.controls["play"].playing = True
+for _ in range(30):
+    demo.controls["play"].value += 1           # what the browser sends at each tick of ▶
+demo.controls["play"].playing = False          # ❚❚ (or ■): the epoch stays
+print(demo.state())
+assert demo.controls["epoch"].value == demo.state()["epoch"] == 30
+# %% [markdown]
+# Asking for far more than one change may train: the slider shows the epoch reached.
+# %%
+demo.controls["batch_size"].value = 2
+demo.controls["epoch"].value = 300
+print(f"asked for epoch 300, trained {demo.last_steps} steps, now at epoch "
+      f"{demo.state()['epoch']} (the slider shows {demo.controls['epoch'].value})")
+assert demo.controls["epoch"].value == demo.state()["epoch"] < 300
+# %% [markdown]
+# The same picture as a plain image (it stays visible where widgets are not, for example in a
+# static copy of this notebook):
+# %%
+demo.picture()
 # %% [markdown]
 # ## 4. The learning rate: too high overshoots, too low crawls
 # The same network, data and seed, trained for 30 epochs with four learning rates (plain SGD,
