@@ -105,3 +105,18 @@ def test_table_and_comparison_render():
 def test_bad_input(call, name):
     with pytest.raises(ValueError, match=f"^{name}: expected"):
         call()
+
+
+def test_share_in_words_and_vggs_first_dense_layer():
+    """Notebook 07's sentence on VGG-16: the first dense layer's share, counted by hand from the
+    paper's layer sizes (25,088 × 4,096 weights + 4,096 biases of 138,357,544 parameters)."""
+    from nnlab.engine.architectures import share_in_words, vgg
+
+    v16 = vgg(16)
+    first = [r for r in v16.rows if r.layer.startswith("dense")][0]
+    assert first.params == 25088 * 4096 + 4096 and v16.total == 138_357_544
+    assert share_in_words(first.params / v16.total) == "about three quarters"
+    assert share_in_words(0.5) == "half" and share_in_words(0.97) == "almost all"
+    assert share_in_words(0.01) == "almost none" and share_in_words(0.3) == "about a third"
+    with pytest.raises(ValueError, match="^share: "):
+        share_in_words(1.5)

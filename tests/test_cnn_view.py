@@ -141,3 +141,13 @@ def test_feature_map_explorer():
 def test_pooling_explorer_bad_image():
     with pytest.raises(ValueError, match="^image: expected"):
         PoolingExplorer(image=np.ones((3, 3)))
+
+
+def test_pooling_pictures_carry_their_numbers(pool):
+    """Issue 11: every output cell is labelled with its value (and the input's 16 with theirs)."""
+    pool.controls["kernel_size"].value = 3
+    pool.controls["stride"].value = 1
+    shown = [t.get_text() for t in pool._labels if t.get_visible()]
+    want = [f"{v:g}" for v in np.asarray(pool.state()["output"]).ravel()]
+    assert shown == want and len(shown) == 4
+    assert pool._im_out.colorbar is not None

@@ -174,3 +174,37 @@ def test_moving_the_cell_redraws_the_photo_and_a_kernel_change_does_not(ex):
     assert ex.input_view.image.value == photo_png        # the photo did not change
     ex.controls["col"].value = 5
     assert ex.input_view.image.value != photo_png        # its red window moved
+
+
+@pytest.mark.parametrize("name", list(C.FILTERS))
+def test_selecting_each_named_filter_gives_exactly_its_kernel(ex, name):
+    """Issue 11: sharpen's centre 5 was clipped to ±3. Every filter of the menu now fits the sliders."""
+    if name == ex.controls["filter"].value:
+        ex.controls["filter"].value = "identity" if name != "identity" else "sharpen"
+    ex.controls["filter"].value = name
+    assert np.array_equal(ex.kernel(), np.array(C.FILTERS[name], dtype=float))
+    assert ex.controls["filter"].value == name          # not switched to "custom"
+    assert ex.state()["cell_value"] == pytest.approx(
+        float(np.sum(np.pad(ex.image, 1)[0:3, 0:3] * np.array(C.FILTERS[name]))), abs=1e-4)
+
+
+def test_feature_map_colours_are_centred_on_zero_with_a_colour_bar(ex, photo):
+    ex.controls["filter"].value = "bottom edges"
+    s = ex.state()
+    direct = C.conv2d(photo, np.array(C.FILTERS["bottom edges"]), padding=1)
+    limit = round(float(np.abs(direct).max()), 4)
+    assert s["colour_limits"] == (-limit, limit)
+    assert s["map_min"] == round(float(direct.min()), 4) and s["map_max"] == round(float(direct.max()), 4)
+    assert ex._im_out.get_clim() == pytest.approx((-limit, limit), abs=1e-4)
+    assert ex._im_out.colorbar is not None and ex._im_out.get_cmap().name == "RdBu_r"
+    assert "response" in ex._im_out.colorbar.ax.get_ylabel()
+
+
+def test_photo_correlation_is_the_pixels_under_the_window_centres(ex, photo):
+    ex.controls["filter"].value = "identity"
+    assert ex.state()["photo_correlation"] == pytest.approx(1.0)
+    ex.controls["filter"].value = "top edges"
+    ex.controls["w22"].value = 1.0
+    fmap = C.conv2d(photo, np.array(C.FILTERS["top edges"]) + np.array(C.FILTERS["identity"]), padding=1)
+    assert ex.state()["photo_correlation"] == pytest.approx(np.corrcoef(fmap.ravel(), photo.ravel())[0, 1],
+                                                            abs=1e-4)

@@ -311,3 +311,19 @@ def fc_vs_conv(height=1080, width=1080, channels=3, units=1000, filters=64, kern
     return {"inputs": inputs, "dense_params": dense, "conv_params": conv,
             "ratio": dense / conv, "notes_inputs": NOTES_FC_INPUTS,
             "notes_error": NOTES_FC_INPUTS - inputs}
+
+
+SHARE_WORDS = ((1 / 10, "a tenth"), (1 / 4, "a quarter"), (1 / 3, "a third"), (1 / 2, "half"),
+               (2 / 3, "two thirds"), (3 / 4, "three quarters"), (9 / 10, "nine tenths"))
+
+
+def share_in_words(share) -> str:
+    """A fraction in words, the nearest of SHARE_WORDS ("about three quarters" for 0.743);
+    "almost all" from 0.95 on, "almost none" below 0.05."""
+    x = V.finite_number("share", share, minimum=0, maximum=1)
+    if x >= 0.95:
+        return "almost all"
+    if x < 0.05:
+        return "almost none"
+    value, words = min(SHARE_WORDS, key=lambda vw: abs(vw[0] - x))
+    return words if abs(value - x) < 1e-12 else f"about {words}"

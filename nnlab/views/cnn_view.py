@@ -46,37 +46,52 @@ class PoolingExplorer(Explorer):
                                 continuous_update=False),
         }
         self.mark_main(self.controls["kernel_size"])
-        fig, (ax_in, ax_out) = new_figure(520, 260, ncols=2)
-        self._im_in = ax_in.imshow(self.image, cmap="Blues", vmin=0, vmax=self.image.max() * 1.6,
-                                   extent=(-0.5, 3.5, 3.5, -0.5), interpolation="nearest")
+        fig, (ax_in, ax_out) = new_figure(600, 320, ncols=2)
+        top = float(self.image.max()) or 1.0
+        self._colour = {"cmap": "viridis", "vmin": 0.0, "vmax": top}
+        self._im_in = ax_in.imshow(self.image, extent=(-0.5, 3.5, 3.5, -0.5), interpolation="nearest",
+                                   **self._colour)
         from matplotlib.patches import Rectangle
 
-        self._win = Rectangle((-0.5, -0.5), 2, 2, fill=False, edgecolor="#d62728", linewidth=2.5)
+        self._win = Rectangle((-0.5, -0.5), 2, 2, fill=False, edgecolor="#ff2020", linewidth=2.5)
         ax_in.add_patch(self._win)
         ax_in.set_title("input (slides' 4×4 image)", fontsize=9)
-        self._im_out = ax_out.imshow(np.zeros((2, 2)), cmap="Blues", vmin=0,
-                                     vmax=self.image.max() * 1.6, interpolation="nearest")
-        self._cell = Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor="#d62728", linewidth=2.5)
+        for (i, j), v in np.ndenumerate(self.image):
+            ax_in.text(j, i, _fmt(v), ha="center", va="center", fontsize=8, color=self._ink(v))
+        self._im_out = ax_out.imshow(np.zeros((2, 2)), interpolation="nearest", **self._colour)
+        # one label per possible output cell (at most 5×5: k = 4, p = 2, s = 1), shown as needed
+        self._labels = [ax_out.text(0, 0, "", ha="center", va="center", fontsize=9, visible=False)
+                        for _ in range(25)]
+        self._cell = Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor="#ff2020", linewidth=2.5)
         ax_out.add_patch(self._cell)
         self._title = ax_out.set_title("output", fontsize=9)
         self._ax_out = ax_out
         for ax in (ax_in, ax_out):
             ax.set_xticks([])
             ax.set_yticks([])
-        ax_in.set_xlim(-0.5 - 2, 3.5 + 2)       # room for the padding the window may cover
+            ax.set_xlabel("column →", fontsize=8)
+            ax.set_ylabel("← row", fontsize=8)
+        ax_in.set_xlim(-0.5 - 2, 3.5 + 2)       # room for the padding the window may cover (p ≤ 2)
         ax_in.set_ylim(3.5 + 2, -0.5 - 2)
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.05, right=0.86, bottom=0.1, top=0.9, wspace=0.15)
+        bar = fig.colorbar(self._im_out, cax=fig.add_axes((0.89, 0.15, 0.025, 0.7)))
+        bar.set_label("value", fontsize=8)
+        bar.ax.tick_params(labelsize=7)
         self.view = FigureView(fig, "pooling of the 4×4 image")
         self.views = [self.view]
         self.readout = W.HTML()
         self.tables = W.HTML()
         for c in self.controls.values():
-            c.observe(self._on_change, names="value")
+            self.watch(c, self._on_change)
         self.widget = W.VBox([self.controls["mode"],
                               W.HBox([self.controls["kernel_size"], self.controls["stride"]]),
                               W.HBox([self.controls["padding"], self.controls["cell"]]),
                               self.readout, self.tables, self.view.image])
         self.update()
+
+    def _ink(self, v) -> str:
+        """A label colour that reads on the cell's colour (dark cells of viridis: white text)."""
+        return "white" if v < 0.6 * self._colour["vmax"] else "black"
 
     def _on_change(self, _change=None):
         if not self._hold:
@@ -135,6 +150,13 @@ class PoolingExplorer(Explorer):
         self._ax_out.set_ylim(n - 0.5, -0.5)
         r, cc = cell["cell"]
         top, left = cell["top_left"]
+        for index, label in enumerate(self._labels):
+            i, j = divmod(index, n)
+            label.set_visible(index < n * n)
+            if index < n * n:
+                label.set_position((j, i))
+                label.set_text(_fmt(out[i, j]))
+                label.set_color(self._ink(out[i, j]))
         self._cell.set_xy((cc - 0.5, r - 0.5))
         self._win.set_xy((left - 0.5, top - 0.5))
         self._win.set_width(k)
@@ -157,16 +179,14 @@ def factory() -> PoolingExplorer:
 
 
 def _mosaic(maps, cols, pad=1):
-    """Tile C×h×w maps into one image (NaN separators, drawn as the background)."""
+    """Tile C×h×w maps into one image, values unchanged (NaN separators, drawn as the background),
+    so that one colour bar reads every tile."""
     c, h, w = maps.shape
     rows = -(-c // cols)
     out = np.full((rows * (h + pad) - pad, cols * (w + pad) - pad), np.nan)
     for k in range(c):
         i, j = divmod(k, cols)
-        m = maps[k]
-        span = np.ptp(m)
-        out[i * (h + pad):i * (h + pad) + h, j * (w + pad):j * (w + pad) + w] = \
-            (m - m.min()) / span if span > 0 else 0.5
+        out[i * (h + pad):i * (h + pad) + h, j * (w + pad):j * (w + pad) + w] = maps[k]
     return out
 
 
@@ -186,27 +206,39 @@ class FeatureMapExplorer(Explorer):
         conv = model.layers[0]
         w = conv.params[0][:, 0]
         self._cols = int(np.ceil(np.sqrt(w.shape[0])))
-        fig, axes = new_figure(640, 200, ncols=4)
-        ax_in, ax_f, ax_r, ax_p = axes
+        fig, axes = new_figure(720, 640, nrows=2, ncols=2)
+        (ax_in, ax_f), (ax_r, ax_p) = axes
         self._im_in = ax_in.imshow(self.images[0], cmap="gray_r", vmin=0, vmax=1)
-        self._t_in = ax_in.set_title("", fontsize=8)
-        ax_f.imshow(_mosaic(w, self._cols), cmap="RdBu_r")
-        ax_f.set_title(f"{w.shape[0]} learned 3×3 filters", fontsize=8)
+        self._t_in = ax_in.set_title("", fontsize=10)
+        limit = float(np.abs(w).max()) or 1.0
+        im_f = ax_f.imshow(_mosaic(w, self._cols), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax_f.set_title(f"{w.shape[0]} learned 3×3 filters (red +, blue −)", fontsize=10)
         maps = model.feature_maps(self.images[0])
         self._relu_key = [k for k in maps if k.startswith("relu")][-1]
         self._pool_key = [k for k in maps if k.startswith("maxpool")][-1]
-        self._im_r = ax_r.imshow(_mosaic(maps[self._relu_key], self._cols), cmap="magma")
-        ax_r.set_title("maps after ReLU, 8×8", fontsize=8)
-        self._im_p = ax_p.imshow(_mosaic(maps[self._pool_key], self._cols), cmap="magma")
-        ax_p.set_title("after 2×2 max pool, 4×4", fontsize=8)
-        for ax in axes:
+        h, wd = maps[self._relu_key].shape[1:]
+        hp, wp = maps[self._pool_key].shape[1:]
+        self._im_r = ax_r.imshow(_mosaic(maps[self._relu_key], self._cols), cmap="magma", vmin=0)
+        ax_r.set_title(f"maps after ReLU, {h}×{wd}", fontsize=10)
+        self._im_p = ax_p.imshow(_mosaic(maps[self._pool_key], self._cols), cmap="magma", vmin=0)
+        ax_p.set_title(f"after 2×2 max pool, {hp}×{wp}", fontsize=10)
+        for ax in axes.ravel():
             ax.set_xticks([])
             ax.set_yticks([])
+        ax_in.set_xlabel("pixel column →", fontsize=8)
+        ax_in.set_ylabel("← pixel row", fontsize=8)
+        for ax in (ax_f, ax_r, ax_p):
+            ax.set_xlabel(f"one tile per filter (filter 1 top left, {self._cols} per row)", fontsize=8)
+        for im, ax, label in ((self._im_in, ax_in, "ink"), (im_f, ax_f, "weight"),
+                              (self._im_r, ax_r, "activation"), (self._im_p, ax_p, "activation")):
+            bar = fig.colorbar(im, ax=ax, shrink=0.8)
+            bar.set_label(label, fontsize=8)
+            bar.ax.tick_params(labelsize=7)
         fig.tight_layout()
         self.view = FigureView(fig, "filters and feature maps")
         self.views = [self.view]
         self.readout = W.HTML()
-        self.controls["index"].observe(lambda _c: self.update(), names="value")
+        self.watch(self.controls["index"], lambda _c: self.update())
         self.widget = W.VBox([self.controls["index"], self.readout, self.view.image])
         self.update()
 
@@ -221,8 +253,10 @@ class FeatureMapExplorer(Explorer):
         img = self.images[st["index"]]
         maps = self.model.feature_maps(img)
         self._im_in.set_data(img)
-        self._im_r.set_data(_mosaic(maps[self._relu_key], self._cols))
-        self._im_p.set_data(_mosaic(maps[self._pool_key], self._cols))
+        top = float(max(maps[self._relu_key].max(), maps[self._pool_key].max())) or 1.0
+        for im, key in ((self._im_r, self._relu_key), (self._im_p, self._pool_key)):
+            im.set_data(_mosaic(maps[key], self._cols))
+            im.set_clim(0, top)   # one scale for both (pooling keeps the largest values)
         ok = "✔" if st["label"] == st["prediction"] else "✘"
         self._t_in.set_text(f"digit {st['label']} → {st['prediction']} {ok}")
         self.view.refresh()

@@ -2,7 +2,11 @@
 
 The photograph is `grace_hopper.jpg`, which matplotlib ships among its sample data
 (`matplotlib.cbook.get_sample_data`), converted to grayscale and averaged down 4× (600×512 ->
-150×128) so that a redraw stays well under 100 ms.
+150×128) so that a redraw stays well under 100 ms (`nnlab.engine.conv.load_photo`).
+
+The weight sliders span ±`KERNEL_LIMIT` (5: sharpen's centre), so every filter of the menu is
+applied exactly as named. The feature map is drawn on a colour scale centred on zero (red
+positive, blue negative, symmetric limits, with a colour bar).
 """
 from __future__ import annotations
 
@@ -15,9 +19,12 @@ from ..core import validate as V
 from ..core.blas import blas_threads
 from ..engine.conv import (
     FILTERS,
+    KERNEL_LIMIT,
+    PHOTO,
     conv2d,
     downsample,
     filter_kernel,
+    load_photo,
     output_cell,
     output_size,
     size_steps,
@@ -25,21 +32,8 @@ from ..engine.conv import (
 )
 from .ui import Explorer, FigureView, new_figure
 
-PHOTO = "grace_hopper.jpg"
-
-
-def load_photo(factor=4) -> np.ndarray:
-    """Grace Hopper's portrait from matplotlib's sample data, grayscale in [0, 1], downsampled."""
-    import matplotlib.cbook as cbook
-    import matplotlib.image as mimage
-
-    try:
-        path = cbook.get_sample_data(PHOTO, asfileobj=False)
-        rgb = mimage.imread(path)
-    except (OSError, ValueError) as err:
-        raise ValueError(f"{PHOTO}: matplotlib's sample image could not be read ({err}); "
-                         "reinstall matplotlib") from None
-    return downsample(to_grayscale(rgb), factor)
+__all__ = ["PHOTO", "ConvExplorer", "downsample", "factory", "load_photo", "to_grayscale"]
+IDENTITY = filter_kernel("identity")
 
 
 def _fmt(v):
@@ -60,7 +54,8 @@ class ConvExplorer(Explorer):
         self.image = load_photo() if image is None else V.finite_array("image", image, ndim=2)
         k0 = filter_kernel(filter_name)
         self._hold = False
-        self.weights = [[W.FloatSlider(value=float(k0[i, j]), min=-3, max=3, step=0.01,
+        self.weights = [[W.FloatSlider(value=float(k0[i, j]), min=-KERNEL_LIMIT, max=KERNEL_LIMIT,
+                                       step=0.01,
                                        description=f"w{i + 1}{j + 1}", readout_format=".2f",
                                        continuous_update=False,
                                        style={"description_width": "30px"},
@@ -80,16 +75,21 @@ class ConvExplorer(Explorer):
         self.mark_main(self.weights[1][1])
 
         # two figures: a kernel change redraws only the feature map (the photo is unchanged)
-        fig_in, ax_in = new_figure(280, 290)
+        fig_in, ax_in = new_figure(330, 300)
         self._im_in = ax_in.imshow(self.image, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
         ax_in.set_title(f"input photograph {self.image.shape[0]}×{self.image.shape[1]}", fontsize=9)
+        fig_in.colorbar(self._im_in, ax=ax_in, shrink=0.8).set_label("brightness", fontsize=8)
         from matplotlib.patches import Rectangle
 
         self._box = Rectangle((0, 0), 3, 3, fill=False, edgecolor="#ff3030", linewidth=1.5)
         ax_in.add_patch(self._box)
-        fig_out, ax_out = new_figure(280, 290)
-        self._im_out = ax_out.imshow(np.zeros((2, 2)), cmap="gray", interpolation="nearest")
-        (self._dot,) = ax_out.plot([0], [0], "s", mfc="none", mec="#ff3030", ms=6)
+        fig_out, ax_out = new_figure(330, 300)
+        self._im_out = ax_out.imshow(np.zeros((2, 2)), cmap="RdBu_r", vmin=-1, vmax=1,
+                                     interpolation="nearest")
+        bar = fig_out.colorbar(self._im_out, ax=ax_out, shrink=0.8)
+        bar.set_label("response (red > 0, blue < 0)", fontsize=8)
+        bar.ax.tick_params(labelsize=7)
+        (self._dot,) = ax_out.plot([0], [0], "s", mfc="none", mec="#00a000", mew=1.5, ms=6)
         self._title = ax_out.set_title("feature map", fontsize=9)
         for ax in (ax_in, ax_out):   # no tick labels: text dominates the redraw time
             ax.set_xticks([])
@@ -107,7 +107,7 @@ class ConvExplorer(Explorer):
         self.cell = W.HTML()
         self.message = W.HTML()
         for name, c in self.controls.items():
-            c.observe(self._on_filter if name == "filter" else self._on_change, names="value")
+            self.watch(c, self._on_filter if name == "filter" else self._on_change)
         grid = W.VBox([W.HBox(row) for row in self.weights])
         self.widget = W.VBox([W.HBox([self.controls["filter"]]), grid,
                               W.HBox([self.controls["stride"], self.controls["padding"]]),
@@ -129,7 +129,7 @@ class ConvExplorer(Explorer):
         try:
             for i in range(3):
                 for j in range(3):
-                    self.weights[i][j].value = float(np.clip(k[i, j], -3, 3))
+                    self.weights[i][j].value = float(k[i, j])   # exactly: the range holds it
         finally:
             self._hold = False
         self.update()
@@ -140,7 +140,7 @@ class ConvExplorer(Explorer):
         owner = change["owner"] if change is not None else None
         if any(owner is w for row in self.weights for w in row):
             name = self.controls["filter"].value
-            if name != "custom" and not np.allclose(self.kernel(), np.clip(filter_kernel(name), -3, 3)):
+            if name != "custom" and not np.allclose(self.kernel(), filter_kernel(name)):
                 self._hold = True
                 self.controls["filter"].value = "custom"
                 self._hold = False
@@ -170,7 +170,19 @@ class ConvExplorer(Explorer):
         rows, cols = size_steps(h, 3, s, p), size_steps(w, 3, s, p)
         r = min(self.controls["row"].value, rows.size - 1)
         c = min(self.controls["col"].value, cols.size - 1)
-        return {"rows": rows, "cols": cols, "cell": output_cell(self.image, self.kernel(), r, c, s, p)}
+        cell = output_cell(self.image, self.kernel(), r, c, s, p)
+        with blas_threads(1):
+            fmap = conv2d(self.image, cell["kernel"], stride=s, padding=p)
+            centres = conv2d(self.image, IDENTITY, stride=s, padding=p)
+        limit = float(np.abs(fmap).max())
+        return {"rows": rows, "cols": cols, "cell": cell, "map": fmap, "centres": centres,
+                "limit": limit if limit > 0 else 1.0}
+
+    @staticmethod
+    def _correlation(a, b) -> float:
+        a, b = a.ravel() - a.mean(), b.ravel() - b.mean()
+        den = float(np.sqrt(np.dot(a, a) * np.dot(b, b)))
+        return float(np.dot(a, b) / den) if den > 0 else 0.0
 
     def _state(self, ex) -> dict:
         rows, cell = ex["rows"], ex["cell"]
@@ -179,7 +191,10 @@ class ConvExplorer(Explorer):
                 "kernel": np.round(cell["kernel"], 2).tolist(),
                 "input": self.image.shape, "stride": s, "padding": p,
                 "padding_name": {0: "valid", 1: "same", 2: "full"}[p] if s == 1 else f"p = {p}",
-                "output": cell["output"], "cell": cell["cell"], "cell_value": round(cell["value"], 4)}
+                "output": cell["output"], "cell": cell["cell"], "cell_value": round(cell["value"], 4),
+                "map_min": round(float(ex["map"].min()), 4), "map_max": round(float(ex["map"].max()), 4),
+                "colour_limits": (-round(ex["limit"], 4), round(ex["limit"], 4)),
+                "photo_correlation": round(self._correlation(ex["map"], ex["centres"]), 4)}
 
     def state(self) -> dict:
         return self._state(self.explain())
@@ -190,12 +205,9 @@ class ConvExplorer(Explorer):
         st = self._state(ex)
         rows, cols, cell = ex["rows"], ex["cols"], ex["cell"]
         ho, wo = cell["output"]
-        with blas_threads(1):
-            out = conv2d(self.image, cell["kernel"], stride=rows.stride, padding=rows.padding)
-        lo, hi = float(out.min()), float(out.max())
-        self._im_out.set_data(out)
+        self._im_out.set_data(ex["map"])
         self._im_out.set_extent((-0.5, wo - 0.5, ho - 0.5, -0.5))
-        self._im_out.set_clim(lo, hi if hi > lo else lo + 1e-9)
+        self._im_out.set_clim(-ex["limit"], ex["limit"])   # centred on zero
         self._ax_out.set_xlim(-0.5, wo - 0.5)
         self._ax_out.set_ylim(ho - 0.5, -0.5)
         r, c = cell["cell"]

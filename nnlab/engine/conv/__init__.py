@@ -9,7 +9,7 @@ One concept per file:
   batching, the sliding windows (im2col / col2im) both operations share;
 - `convolution`: `conv2d`, `conv2d_backward`, `output_cell` (one cell and its steps);
 - `pooling`: `max_pool2d`, `avg_pool2d`, their backward passes, `pool_cell`;
-- `filters`: classic 3×3 filters, grayscale and block averaging of a photograph;
+- `filters`: classic 3×3 filters, the photograph of notebook 06, grayscale and block averaging;
 - `layers`: `Conv2d` and `MaxPool2d` as layers of `nnlab.engine.layers`.
 
 Backward passes return the gradients of a loss with respect to the input (and weight and bias)
@@ -24,7 +24,7 @@ from .convolution import (
                           conv2d_unchecked,
                           output_cell,
 )
-from .filters import FILTERS, downsample, filter_kernel, to_grayscale
+from .filters import FILTERS, KERNEL_LIMIT, PHOTO, downsample, filter_kernel, load_photo, to_grayscale
 from .layers import Conv2d, MaxPool2d
 from .pooling import (
                           MODES,
@@ -38,9 +38,10 @@ from .pooling import (
 )
 from .windows import PADDING_NAMES, SizeSteps, output_size, resolve_padding, size_steps
 
-__all__ = ["FILTERS", "FORMS", "MODES", "PADDING_NAMES", "Conv2d", "MaxPool2d", "SizeSteps",
+__all__ = ["FILTERS", "FORMS", "KERNEL_LIMIT", "MODES", "PADDING_NAMES", "PHOTO", "Conv2d",
+           "MaxPool2d", "SizeSteps",
            "avg_pool2d", "avg_pool2d_backward", "conv2d", "conv2d_backward",
-           "conv2d_backward_unchecked", "conv2d_unchecked", "downsample", "filter_kernel",
+           "conv2d_backward_unchecked", "conv2d_unchecked", "downsample", "filter_kernel", "load_photo",
            "max_pool2d", "max_pool2d_backward", "max_pool2d_backward_windows", "max_pool2d_windows",
            "output_cell", "output_size", "pool_cell", "resolve_padding", "size_steps",
            "to_grayscale"]

@@ -22,6 +22,12 @@ FILTERS = {
 }
 
 
+# the weight sliders' range: wide enough for every filter above (sharpen's centre is 5)
+KERNEL_LIMIT = float(max(3, np.ceil(max(np.abs(np.asarray(k, dtype=float)).max() for k in FILTERS.values()))))
+
+PHOTO = "grace_hopper.jpg"
+
+
 def filter_kernel(name) -> np.ndarray:
     """One of FILTERS as a 3×3 array."""
     return np.array(FILTERS[V.choice("name", name, FILTERS)], dtype=float)
@@ -43,3 +49,17 @@ def downsample(image, factor) -> np.ndarray:
     f = V.positive_int("factor", factor, maximum=min(img.shape))
     h, w = img.shape[0] // f * f, img.shape[1] // f * f
     return img[:h, :w].reshape(h // f, f, w // f, f).mean(axis=(1, 3))
+
+
+def load_photo(factor=4) -> np.ndarray:
+    """Grace Hopper's portrait from matplotlib's sample data, grayscale in [0, 1], downsampled."""
+    import matplotlib.cbook as cbook
+    import matplotlib.image as mimage
+
+    try:
+        path = cbook.get_sample_data(PHOTO, asfileobj=False)
+        rgb = mimage.imread(path)
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{PHOTO}: matplotlib's sample image could not be read ({err}); "
+                         "reinstall matplotlib") from None
+    return downsample(to_grayscale(rgb), factor)
