@@ -65,24 +65,20 @@ print("sum:", conv2d(patch, kernel)[0, 0], " average (notes):", conv2d(patch, ke
 assert conv2d(patch, kernel, form="notes")[0, 0] == -0.5
 # %% [markdown]
 # ## The explorer: a 3×3 kernel on the photograph
-# Below, the nine sliders are the nine weights of a 3×3 kernel; the menu sets them to a classic
-# filter. The right panel is the **feature map**: the kernel's response at every position.
+# Below, the nine sliders are the nine weights of a 3×3 kernel (from −5 to 5, enough for every
+# filter of the menu); the menu sets them to a classic filter, for example **top edges**
+# $\begin{bmatrix} 1&1&1\\0&0&0\\-1&-1&-1 \end{bmatrix}$. The right panel is the **feature map**:
+# the kernel's response at every position, on a colour scale centred on zero (red positive, blue
+# negative, white zero; the colour bar gives the values).
 #
-# What to try:
-# - Pick **top edges** $\begin{bmatrix} 1&1&1\\0&0&0\\-1&-1&-1 \end{bmatrix}$: bright where the
-#   image is brighter above than below (the top of the cap, the collar), dark where it is the
-#   other way round. **bottom edges** is the same kernel upside down: the map turns negative.
-#   **left edges** / **right edges** do the same for columns; the Sobel versions weigh the middle
-#   row (or column) twice.
-# - Move the centre weight **w22** (the main slider): with top edges and w22 = 1 the photo shows
-#   through the edges.
-# - **stride s**: the kernel jumps s pixels, and the map shrinks about s times. **padding p**: rings
-#   of zeros around the image. With a 3×3 kernel and stride 1, p = 0 is "valid" (the map
-#   shrinks by 2), p = 1 is "same" (it keeps its size), p = 2 is "full" (every partial overlap:
-#   it grows by 2). The formula ⌊(n + 2p − f)/s⌋ + 1 is worked out above the figure.
-# - **cell row / col** pick one output cell (red square); below the figure it is computed as
-#   patch ⊙ kernel, summed. The sliders cannot go past the last cell of the map: when a larger
-#   stride shrinks the map, the cell moves back inside it.
+# - **stride s**: the kernel jumps s pixels. **padding p**: rings of zeros around the image. The
+#   formula ⌊(n + 2p − f)/s⌋ + 1 is worked out above the figure.
+# - **cell row / col** pick one output cell (green square; its window is the red square on the
+#   photograph); below the figure it is computed as patch ⊙ kernel, summed.
+#
+# What to try is listed under the explorer, each with a preset line: paste it into the
+# explorer's preset box to get its settings (**Reset** brings back the start). Every one of these
+# sentences is checked by the tests at its preset (`tests/test_claims.py`).
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state, which nbval cannot compare;
@@ -93,21 +89,23 @@ explorer = ConvExplorer(image=photo)
 explorer
 # %%
 print(explorer.state())
-# %% [markdown]
-# Everything the sliders do can be done in code. Left edges, stride 2, no padding, and the cell
-# (10, 7):
 # %%
-explorer.controls["filter"].value = "left edges"
-explorer.controls["stride"].value = 2
-explorer.controls["padding"].value = 0
-explorer.controls["row"].value = 10
-explorer.controls["col"].value = 7
-state = explorer.state()
+from nnlab.course.conv import CLAIMS
+
+CLAIMS
+# %% [markdown]
+# Everything the sliders do can be done in code, on an explorer of its own (the one above keeps
+# the settings you give it). Left edges, stride 2, no padding, and the cell (10, 7):
+# %%
+demo = ConvExplorer(image=photo)
+demo.apply_preset('filter="left edges"; stride=2; padding=0; row=10; col=7')
+state = demo.state()
 print(state)
 # the cell is the element-wise product of the kernel with the patch at rows 20..22, columns 14..16
 by_hand = float(np.sum(photo[20:23, 14:17] * np.array([[1, 0, -1]] * 3)))
 print(f"by hand: {by_hand:.4f}")
 assert abs(state["cell_value"] - by_hand) < 1e-4
+demo.close()
 # %% [markdown]
 # ## Output size: ⌊(n + 2p − f)/s⌋ + 1
 # For an 8×8 image and a 3×3 kernel, the three paddings the notes name:

@@ -32,16 +32,11 @@ print("average pooling:\n", avg_pool2d(image, 2))
 assert max_pool2d(image, 2).tolist() == [[500, 100], [100, 250]]   # the slides' result
 # %% [markdown]
 # ### The pooling explorer
-# The red square on the left is the window of the output cell marked on the right (the numbers
-# are in the tables). What to try:
-# - switch **max** / **avg**: the 500 dominates its max-pooled cell, but is diluted to 152.5 by
-#   averaging;
-# - **kernel k** (the main slider) and **stride s**: with k = 3, s = 1 the windows overlap and
-#   the 500 appears in two output cells; the size follows the same ⌊(n + 2p − f)/s⌋ + 1 as a
-#   convolution;
-# - **padding p**: like torch, the slider refuses p larger than k/2; padded cells count as −∞ for
-#   max and as zeros for average pooling;
-# - **output cell**: it cannot go past the last cell when the output shrinks.
+# The red square on the left is the window of the output cell marked on the right; every cell
+# carries its number, and one colour bar reads both pictures. The controls: **max** / **avg**,
+# **kernel k** (the main slider), **stride s**, **padding p** (padded cells are the white ring
+# around the image) and **output cell**. What to try is listed under the explorer, each with a
+# preset to paste into its preset box; the tests check every sentence at its preset.
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state, which nbval cannot compare;
@@ -53,9 +48,16 @@ pooling
 # %%
 print(pooling.state())
 # %%
-pooling.controls["mode"].value = "avg"
-print(pooling.state())
-assert pooling.state()["output"] == [[152.5, 25.0], [25.0, 125.0]]
+from nnlab.course.cnn import CLAIMS
+
+CLAIMS
+# %% [markdown]
+# The same in code, on an explorer of its own (the one above keeps your settings):
+# %%
+averaging = PoolingExplorer(mode="avg")
+print(averaging.state())
+assert averaging.state()["output"] == [[152.5, 25.0], [25.0, 125.0]]
+averaging.close()
 # %% [markdown]
 # ## Real handwritten digits
 # The data: 1,797 handwritten digits of 8×8 pixels (values 0..16), the UCI "Optical Recognition
@@ -108,10 +110,11 @@ print(f"test accuracy on {len(split.test)} held-out digits: {test_accuracy:.3f}"
 assert test_accuracy >= 0.95
 # %% [markdown]
 # ## What did it learn?
-# Left: a test digit and the network's guess. Then the 16 learned 3×3 filters (red positive,
-# blue negative), the 16 feature maps they produce after ReLU, and the same maps after 2×2 max
-# pooling, which is what the dense layer sees. Move the slider through the test digits: some
-# maps light up on vertical strokes, others on horizontal ones or on the ends of strokes.
+# Top left: a test digit and the network's guess. Top right: the 16 learned 3×3 filters (red
+# positive, blue negative, on a scale centred on zero). Below: the 16 feature maps they produce
+# after ReLU, and the same maps after 2×2 max pooling, which is what the dense layer sees; both
+# on one colour scale, tile k belonging to filter k. Move the slider through the test digits and
+# compare which tiles light up for which strokes.
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
@@ -158,14 +161,18 @@ print("modern LeNet-5 total:", f"{lenet5('modern').total:,}")
 print(alexnet())
 # %% [markdown]
 # **VGG-16** (2014): only 3×3 convolutions ("same" padding) and 2×2 max pools, 13 convolution
-# + 3 dense = 16 weight layers; VGG-19, the "19 layers" of the notes, has 16 + 3. Their paper's
-# Table 2: 138 and 144 million parameters. Almost all of them sit in the first dense layer
-# (7·7·512 = 25,088 inputs × 4,096).
+# and 3 dense layers, 16 weight layers in all; VGG-19, the "19 layers" of the notes, has 16
+# convolution and 3 dense layers. Their paper's Table 2: 138 and 144 million parameters. Most of
+# them sit in the first dense layer (7·7·512 = 25,088 inputs × 4,096); the cell below says how
+# many.
 # %%
+from nnlab.engine.architectures import share_in_words
+
 v16 = vgg(16)
 print(v16)
 first_dense = [r for r in v16.rows if r.layer.startswith("dense")][0]
-print(f"\nfirst dense layer: {first_dense.params / v16.total:.1%} of all parameters")
+share = first_dense.params / v16.total
+print(f"\nfirst dense layer: {share:.1%} of all parameters, {share_in_words(share)}")
 # %%
 print(published_comparison())
 # %% [markdown]
@@ -196,13 +203,13 @@ print(result.table(with_time=True))
 # What it shows, honestly: the **feature extractor** trains only the 1,285 weights of the new head
 # on features computed once, so it is an order of magnitude faster — the notes' "reduce training
 # time" — and its accuracy is on a par with the others. Whether it lands a little above or below
-# training from scratch depends on the seed: with these settings, over the seeds 0, 1, 2 and 2, 3,
-# 5 or 10 images per class, scratch was on average 1–2 points *ahead* of the feature extractor and
-# 2–5 points ahead of fine-tuning. 8×8 digits are simple, and the few filters a tiny network needs
-# are learned again from a few dozen images. The accuracy gains of transfer learning appear when the pretrained
-# network is large and was trained on far more data than the new task has (an ImageNet-trained
-# VGG or ResNet reused on a few hundred photographs), which is how the notes use it in R-CNN.
-# %% [markdown]
+# training from scratch depends on the seed. We repeated the experiment with the seeds 0, 1 and 2
+# and with 2, 3, 5 and 10 training images per class: on average, scratch was 1–2 points *ahead*
+# of the feature extractor and 2–5 points ahead of fine-tuning. 8×8 digits are simple, and the
+# few filters a tiny network needs are learned again from a few dozen images. The accuracy gains
+# of transfer learning appear when the pretrained network is large and was trained on far more
+# data than the new task has (an ImageNet-trained VGG or ResNet reused on a few hundred
+# photographs), which is how the notes use it in R-CNN.
 # ## Exercises
 # %%
 from nnlab.course.cnn import exercises as ex
