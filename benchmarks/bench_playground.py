@@ -11,6 +11,9 @@
   value + 1: one more epoch trained, then redrawn), moving the epoch slider back to an epoch
   already trained, the learning-rate slider at epoch 20 (retrain 20 epochs + full redraw), and
   the redraw alone (blitted) and a full redraw.
+- The long changes of issue 11: End on the epoch slider with batches of 2 (300 epochs × 50
+  steps asked for), and the learning rate changed at epoch 300 (batches of 10: 3,000 steps to
+  retrain); each with the optimizer steps that one change trained.
 Medians of repeats, in milliseconds (and steps per second for training).
 """
 from __future__ import annotations
@@ -150,7 +153,48 @@ def explorer_table():
     return rows
 
 
+def long_changes_table(repeats=3):
+    """One change that asks for much training: its time and the steps it trained."""
+    from nnlab.views.playground_view import Playground
+
+    def end_with_batch_2(p):
+        p.controls["batch_size"].value = 2
+        return lambda: setattr(p.controls["epoch"], "value", 300)
+
+    def lr_at_epoch_300(p):
+        p.controls["epoch"].value = 300
+        while p.controls["epoch"].value < 300:       # within the budget: ▶ to get there
+            p.controls["epoch"].value = 300
+        return lambda: setattr(p.controls["lr"], "value", 0.1)
+
+    rows = []
+    for name, prepare in (("End on the epoch slider, batch size 2", end_with_batch_2),
+                          ("learning rate changed at epoch 300, batch size 10", lr_at_epoch_300)):
+        wall, cpu, steps = [], [], []
+        for _ in range(repeats):
+            p = Playground()
+            act = prepare(p)
+            t, u = time.perf_counter(), time.process_time()
+            act()
+            wall.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - u)
+            # code before issue 11 has no last_steps: there both changes train from epoch 0
+            steps.append(getattr(p, "last_steps", p.trainer.steps))
+            shown = (p.controls["epoch"].value, p.trainer.epoch)
+            p.close()
+        rows.append((name, 1000 * statistics.median(wall), 1000 * statistics.median(cpu),
+                     steps[-1], shown))
+    print()
+    print("Long changes: median milliseconds (wall, CPU), the steps trained (the trainer's step "
+          "count after the change for code without a budget), (slider, trainer epoch) after it")
+    for name, wall, cpu, steps, shown in rows:
+        print(f"  {name:52s} {wall:8.1f} {cpu:8.1f}  steps {steps}  epoch {shown}")
+    return rows
+
+
 if __name__ == "__main__":
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores\n")
-    training_table()
-    explorer_table()
+    if "--long-only" not in sys.argv:
+        training_table()
+        explorer_table()
+    long_changes_table()
