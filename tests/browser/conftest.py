@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ARTEFACTS = ROOT / "artefacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
+LATENCY: dict[str, dict] = {}  # notebook -> key-press-to-view times, filled by the browser test
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -135,3 +136,15 @@ def artefacts():
         shutil.rmtree(ARTEFACTS)
     ARTEFACTS.mkdir(parents=True)
     return ARTEFACTS
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Key press to changed view, per notebook (written by test_main_control_reacts_quickly)."""
+    rows = LATENCY
+    if not rows:
+        return
+    terminalreporter.section("key press -> changed view in the page (ms)")
+    for stem, r in rows.items():
+        terminalreporter.write_line(f"{stem:24s} {r['control']:8s} median {r['median_ms']:7.1f}   "
+                                    f"p95 {r['p95_ms']:7.1f}   max {r['max_ms']:7.1f}   "
+                                    f"({r['changed']} of {r['presses']} presses changed the view)")
