@@ -13,6 +13,14 @@ from ..engine import optim as O
 from ..engine import surfaces as S
 from .ui import Explorer, FigureView, new_figure, slider
 
+JITTER_WINDOW = 20  # the mini-batch lesson's jitter: std of the loss over the last 20 steps
+WRAP = W.Layout(flex_flow="row wrap", align_items="center")  # narrow page: wrap, never shrink
+
+
+def sized(width: str = "360px", min_width: str = "280px") -> W.Layout:
+    """A slider layout with a minimum width (track ≥ 80 px and a full readout on a narrow page)."""
+    return W.Layout(width=width, min_width=min_width)
+
 
 class LearningRateExplorer(Explorer):
     """Plain GD on the bowl ½(x² + κy²): too low crawls, too high overshoots, past 2/λ_max diverges."""
@@ -22,8 +30,7 @@ class LearningRateExplorer(Explorer):
         self.controls = {
             "lr": W.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.02,
                                    description="learning rate η", readout_format=".4f",
-                                   continuous_update=False, style=st,
-                                   layout=W.Layout(width="360px")),
+                                   continuous_update=False, style=st, layout=sized()),
             "condition": slider("condition κ = λ_max", condition, 1, 20, 1, ".0f"),
         }
         self.steps = steps
@@ -53,8 +60,9 @@ class LearningRateExplorer(Explorer):
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
         for c in self.controls.values():
-            c.observe(self._on_change, names="value")
-        self.widget = W.VBox([W.HBox([self.controls["lr"], self.controls["condition"]]),
+            self.watch(c, self._on_change)
+        self.controls["condition"].layout.min_width = "280px"
+        self.widget = W.VBox([W.HBox([self.controls["lr"], self.controls["condition"]], layout=WRAP),
                               self.readout, self.view.image])
         self._kappa = None
         self.update()
@@ -133,10 +141,11 @@ class BatchExplorer(Explorer):
         self.controls = {
             "batch_size": W.IntSlider(value=batch_size, min=1, max=self.x.size,
                                       description="mini-batch size", continuous_update=False,
-                                      style=st, layout=W.Layout(width="360px")),
+                                      style=st, layout=sized()),
             "lr": slider("learning rate η", lr, 0.005, 0.3, 0.005, ".3f"),
-            "steps": W.IntSlider(value=steps, min=10, max=400, description="steps",
-                                 continuous_update=False, style=st),
+            # at least twice the jitter window, so the jitter never includes the first descent
+            "steps": W.IntSlider(value=steps, min=2 * JITTER_WINDOW, max=400, description="steps",
+                                 continuous_update=False, style=st, layout=sized()),
         }
         self.mark_main(self.controls["batch_size"])
         self.solution = S.linreg_solution(self.x, self.y)
@@ -168,8 +177,9 @@ class BatchExplorer(Explorer):
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
         for c in self.controls.values():
-            c.observe(self._on_change, names="value")
-        self.widget = W.VBox([W.HBox([self.controls["batch_size"], self.controls["lr"]]),
+            self.watch(c, self._on_change)
+        self.controls["lr"].layout.min_width = "280px"
+        self.widget = W.VBox([W.HBox([self.controls["batch_size"], self.controls["lr"]], layout=WRAP),
                               self.controls["steps"], self.readout, self.view.image])
         self.update()
 
@@ -198,11 +208,11 @@ class BatchExplorer(Explorer):
                "steps": int(self.controls["steps"].value),
                "solution": [round(float(a), 4) for a in self.solution]}
         for n, p in P.items():
-            tail = p[-20:]
+            tail = p[-JITTER_WINDOW:]
             j = S.linreg_loss(tail[:, 0], tail[:, 1], self.x, self.y)
             out[n] = {"w": round(float(p[-1, 0]), 4), "b": round(float(p[-1, 1]), 4),
                       "loss": round(float(j[-1]), 4),
-                      "jitter": round(float(np.std(j)), 4)}  # noise of the last 20 steps
+                      "jitter": round(float(np.std(j)), 4)}  # noise of the last JITTER_WINDOW steps
         return out
 
     def update(self) -> None:
@@ -219,7 +229,8 @@ class BatchExplorer(Explorer):
         self.readout.value = (f"least squares: w = {s['solution'][0]:.4f}, b = {s['solution'][1]:.4f}"
                               " · " + " · ".join(
                                   f"{n}: w = {s[n]['w']:.3f}, b = {s[n]['b']:.3f}, J = {s[n]['loss']:.4f}"
-                                  f" (jitter {s[n]['jitter']:.4f})" for n in self.COLOURS))
+                                  f" (jitter {s[n]['jitter']:.4f})" for n in self.COLOURS)
+                              + f" · jitter: std of J over the last {JITTER_WINDOW} steps")
 
 
 def batch_explorer(**kw) -> BatchExplorer:

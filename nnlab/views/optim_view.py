@@ -11,6 +11,7 @@ import html
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.lines import Line2D
 
 from ..engine import optim as O
 from ..engine import surfaces as S
@@ -21,12 +22,14 @@ TITLES = {"gd": "GD", "momentum": "Momentum", "nag": "NAG", "adagrad": "Adagrad"
           "rmsprop": "RMSprop", "adam": "Adam", "adamax": "Adamax", "nadam": "NAdam"}
 COLOURS = {"gd": "#1f77b4", "momentum": "#ff7f0e", "nag": "#2ca02c", "adagrad": "#d62728",
            "rmsprop": "#9467bd", "adam": "#8c564b", "adamax": "#e377c2", "nadam": "#17becf"}
+WIDE = "320px"  # slider width; with a min width (track ≥ 80 px) so a narrow page wraps, not shrinks
 FLOOR = -12.0  # log10 of the loss gap drawn at the bottom of the loss panel
 
 
 def build(name: str, lr: float, gamma: float, beta1: float, beta2: float, eps: float,
-          form: str = "torch") -> O.Optimizer:
-    """One racer from the explorer's sliders (RMSprop's α — the notes' β — is the β2 slider)."""
+          form: str = "torch", alpha: float = 0.99) -> O.Optimizer:
+    """One racer from the explorer's sliders (RMSprop's α — the notes' β — has its own slider,
+    torch's default 0.99)."""
     if name in ("gd",):
         return O.GD(lr=lr, form=form)
     if name in ("momentum", "nag"):
@@ -34,7 +37,7 @@ def build(name: str, lr: float, gamma: float, beta1: float, beta2: float, eps: f
     if name == "adagrad":
         return O.Adagrad(lr=lr, eps=eps, form=form)
     if name == "rmsprop":
-        return O.RMSprop(lr=lr, alpha=beta2, eps=eps, form=form)
+        return O.RMSprop(lr=lr, alpha=alpha, eps=eps, form=form)
     return O.make_optimizer(name, lr=lr, betas=(beta1, beta2), eps=eps, form=form)
 
 
@@ -43,6 +46,13 @@ def _loss_gap(surf: S.Surface, path: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", over="ignore"):
         gap = surf.f(path[:, 0], path[:, 1]) - fmin
         return np.log10(np.maximum(gap, 10.0 ** FLOOR))
+
+
+def step_size(path: np.ndarray, k: int):
+    """|θ_{k+1} − θ_k| (None past the end or after a divergence)."""
+    if k + 1 >= len(path) or not np.all(np.isfinite(path[k:k + 2])):
+        return None
+    return float(f"{float(np.hypot(*(path[k + 1] - path[k]))):.6g}")
 
 
 def rows_html(rows) -> str:
@@ -64,7 +74,7 @@ class OptimizerExplorer(Explorer):
         self.controls = {
             "surface": W.Dropdown(options=list(S.SURFACES), value=surface, description="surface",
                                   style=st),
-            "condition": slider("bowl condition κ", condition, 1, 50, 1, ".0f"),
+            "condition": slider("bowl condition κ", condition, 1, 50, 1, ".0f", width=WIDE),
             "optimizers": W.SelectMultiple(options=[(TITLES[n], n) for n in RACERS],
                                            value=tuple(optimizers), rows=8,
                                            description="optimizers", style=st),
@@ -74,20 +84,28 @@ class OptimizerExplorer(Explorer):
             "lr": W.FloatLogSlider(value=lr, base=10, min=-4, max=0, step=0.05,
                                    description="learning rate η", readout_format=".4f",
                                    continuous_update=False, style=st,
-                                   layout=W.Layout(width="360px")),
-            "gamma": slider("momentum γ", 0.9, 0.0, 0.99, 0.01),
-            "beta1": slider("β1", 0.9, 0.0, 0.99, 0.01),
-            "beta2": slider("β2 (RMSprop α)", 0.999, 0.5, 0.9999, 0.0001, ".4f"),
+                                   layout=W.Layout(width="360px", min_width="300px")),
+            # γ from 0.01: torch refuses Nesterov momentum with momentum = 0 (and momentum 0 is GD)
+            "gamma": slider("momentum γ", 0.9, 0.01, 0.99, 0.01, width=WIDE),
+            "beta1": slider("β1", 0.9, 0.0, 0.99, 0.01, width=WIDE),
+            "beta2": slider("β2", 0.999, 0.5, 0.9999, 0.0001, ".4f", width=WIDE),
+            "alpha": slider("RMSprop α", 0.99, 0.5, 0.9999, 0.0001, ".4f", width=WIDE),
             "eps": W.FloatLogSlider(value=1e-8, base=10, min=-10, max=-1, step=0.5,
                                     description="ε", readout_format=".0e",
-                                    continuous_update=False, style=st),
+                                    continuous_update=False, style=st,
+                                    layout=W.Layout(width=WIDE, min_width="240px")),
             "steps": W.IntSlider(value=steps, min=1, max=500, description="steps",
-                                 continuous_update=False, style=st),
+                                 continuous_update=False, style=st,
+                                 layout=W.Layout(width=WIDE, min_width="240px")),
             "k": W.IntSlider(value=0, min=0, max=steps, description="show step k",
-                             continuous_update=False, style=st),
+                             continuous_update=False, style=st,
+                             layout=W.Layout(width=WIDE, min_width="240px")),
             "explain": W.Dropdown(options=[(TITLES[n], n) for n in RACERS], value=optimizers[0],
                                   description="explain", style=st),
         }
+        for c in self.controls.values():  # a narrow page wraps the rows; a slider never shrinks
+            if isinstance(c, (W.FloatSlider, W.FloatLogSlider, W.IntSlider)) and not c.layout.min_width:
+                c.layout.min_width = "260px"
         self.mark_main(self.controls["lr"])
         self.play = W.Play(value=0, min=0, max=steps, step=1, interval=80, description="play")
         W.jslink((self.play, "value"), (self.controls["k"], "value"))
@@ -98,13 +116,14 @@ class OptimizerExplorer(Explorer):
         self.readout.add_class("nnlab-readout")
         self.table = W.HTML()
         for name, c in self.controls.items():
-            c.observe(self._on_k if name == "k" else self._on_change, names="value")
+            self.watch(c, self._on_k if name == "k" else self._on_change)
         c = self.controls
+        wrap = W.Layout(flex_flow="row wrap", align_items="center")
         self.widget = W.VBox([
-            W.HBox([c["surface"], c["condition"], c["form"]]),
+            W.HBox([c["surface"], c["condition"], c["form"]], layout=wrap),
             W.HBox([c["optimizers"], W.VBox([c["lr"], c["gamma"], c["beta1"], c["beta2"],
-                                              c["eps"]])]),
-            W.HBox([c["steps"], self.play, c["k"], c["explain"]]),
+                                              c["alpha"], c["eps"]])], layout=wrap),
+            W.HBox([c["steps"], self.play, c["k"], c["explain"]], layout=wrap),
             self.readout, self.view.image, self.table])
         self.update()
 
@@ -130,10 +149,11 @@ class OptimizerExplorer(Explorer):
         lx.grid(alpha=0.3)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
-        fig.tight_layout()
+        fig.tight_layout(rect=(0, 0.1, 1, 1))  # the bottom strip holds the legend
         self.view = FigureView(fig, "optimizer paths and loss", animated=animated)
         self.views = [self.view]
         self._contour = None
+        self._legend = None
         self._start = ax.plot([], [], "k*", ms=11)[0]
         self._mins = ax.plot([], [], "kx", ms=9, mew=2)[0]
 
@@ -161,6 +181,7 @@ class OptimizerExplorer(Explorer):
                 "optimizers": tuple(c["optimizers"].value), "form": c["form"].value,
                 "lr": float(c["lr"].value), "gamma": float(c["gamma"].value),
                 "beta1": float(c["beta1"].value), "beta2": float(c["beta2"].value),
+                "alpha": float(c["alpha"].value),
                 "eps": float(c["eps"].value), "steps": int(c["steps"].value),
                 "k": int(c["k"].value), "explain": c["explain"].value}
 
@@ -176,7 +197,8 @@ class OptimizerExplorer(Explorer):
 
     def optimizer(self, name, form) -> O.Optimizer:
         v = self.values()
-        return build(name, v["lr"], v["gamma"], v["beta1"], v["beta2"], v["eps"], form)
+        return build(name, v["lr"], v["gamma"], v["beta1"], v["beta2"], v["eps"], form,
+                     alpha=v["alpha"])
 
     def compute(self) -> dict:
         v, surf = self.values(), self._surf
@@ -218,7 +240,7 @@ class OptimizerExplorer(Explorer):
         c = self.controls
         c["condition"].disabled = v["surface"] not in ("bowl", "noisy_bowl")
         for ctl, used in (("gamma", {"momentum", "nag"}), ("beta1", {"adam", "adamax", "nadam"}),
-                          ("beta2", {"rmsprop", "adam", "adamax", "nadam"}),
+                          ("beta2", {"adam", "adamax", "nadam"}), ("alpha", {"rmsprop"}),
                           ("eps", {"adagrad", "rmsprop", "adam", "adamax", "nadam"})):
             c[ctl].disabled = not (used & set(v["optimizers"]))
         if c["k"].max != v["steps"]:
@@ -237,12 +259,17 @@ class OptimizerExplorer(Explorer):
         self._paths = self.compute()
         if v["optimizers"] != getattr(self, "_legend_for", None):  # the legend is background
             self._legend_for = v["optimizers"]
-            handles = [self._lines[n, "torch"] for n in RACERS if n in v["optimizers"]]
+            if self._legend is not None:
+                self._legend.remove()
+                self._legend = None
+            # proxies, not the animated lines (a legend copies their "animated" flag and its
+            # swatches would be left out of the background); under the axes, opaque
+            handles = [Line2D([], [], color=COLOURS[n], lw=1.6, label=TITLES[n])
+                       for n in RACERS if n in v["optimizers"]]
             if handles:
-                self.ax.legend(handles=handles, loc="lower right", fontsize=7,
-                               ncol=2 if len(handles) > 4 else 1)
-            elif self.ax.get_legend() is not None:
-                self.ax.get_legend().remove()
+                self._legend = self.view.fig.legend(handles=handles, loc="lower center",
+                                                    ncol=len(handles), fontsize=8,
+                                                    frameon=False)
             full = True
         steps = np.arange(v["steps"] + 1)
         for (n, form), line in self._lines.items():
@@ -273,7 +300,8 @@ class OptimizerExplorer(Explorer):
                 r = s["racers"][f"{n}/{form}"]
                 parts.append(f"<span style='color:{COLOURS[n]}'>■</span> {TITLES[n]}"
                              f"{' (notes)' if form == 'notes' else ''}: J = "
-                             + ("<b>diverged</b>" if r["diverged"] else f"{r['loss_final']:.4g}"))
+                             + (f"<b>diverged at step {r['diverged_at']}</b>" if r["diverged"]
+                                else f"{r['loss_final']:.4g}"))
         lim = s.get("stable_lr")
         lesson = ""
         if lim is not None:
@@ -298,12 +326,17 @@ class OptimizerExplorer(Explorer):
             gap_final = p[-1]
             div = not np.all(np.isfinite(p[-1]))
             racers[f"{n}/{form}"] = {
-                "diverged": bool(div),
+                "diverged": bool(div), "diverged_at": O.diverged_at(p),
+                "step_1": step_size(p, 0), "step_k": step_size(p, k),
+                "loss_at_k": (None if not np.all(np.isfinite(p[k]))
+                              else float(f"{float(self._surf.f(*p[k])):.6g}")),
                 "loss_final": None if div else float(f"{float(self._surf.f(*gap_final)):.6g}"),
                 "xk": None if not np.all(np.isfinite(p[k])) else [round(float(a), 6) for a in p[k]],
             }
         out = {"surface": v["surface"], "lr": round(v["lr"], 6), "form": v["form"],
-               "steps": v["steps"], "k": k, "racers": racers}
+               "steps": v["steps"], "k": k, "optimizers": list(v["optimizers"]),
+               "explain": v["explain"], "gamma": v["gamma"], "alpha": v["alpha"],
+               "condition": v["condition"], "racers": racers}
         if self._surf is not None and self._surf.stable_lr() is not None:
             out["stable_lr"] = round(self._surf.stable_lr(), 6)
         return out

@@ -32,6 +32,11 @@ print(environment_report(seed=SEED))
 # Move **η** from 0.001 up: first a crawl (the factor ρ is close to 1), then a fast descent, then
 # (η > 1/κ) a zig-zag across the narrow direction that still converges, then (η > 2/κ) the path
 # flies off. Change **κ** and watch the band shrink: a badly conditioned problem forces a small η.
+# Each step below is checked by the tests at its preset (paste it into the preset box):
+# %%
+from nnlab.course import optim as course
+
+course.LEARNING_RATE_CLAIMS
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
@@ -47,10 +52,12 @@ from nnlab.engine import surfaces as S
 
 bowl = S.surface("bowl", condition=10)
 print("stable range: η <", bowl.stable_lr())
+demo = learning_rate_explorer()  # its own instance: the explorer above keeps its settings
 for lr in (0.002, 0.05, 0.15, 0.19, 0.21):
-    lesson.controls["lr"].value = lr
-    s = lesson.state()
+    demo.controls["lr"].value = lr
+    s = demo.state()
     print(f"η = {lr:5.3f}: ρ = {s['rho']:.3f}, {s['verdict']}")
+demo.close()
 assert O.stable_lr_limit(10) == 0.2
 # %% [markdown]
 # ## 2. GD, SGD and mini-batch GD
@@ -61,11 +68,14 @@ assert O.stable_lr_limit(10) == 0.2
 # Here a line y = w·x + b is fitted to 200 points (`data/linreg.csv`, synthetic:
 # y = 3x + 2 + noise). Each path shows (w, b) after every update. Move the **mini-batch size**:
 # at 1 the green path *is* the SGD path, at 200 it *is* the GD path; in between, the jitter
-# (standard deviation of the loss over the last 20 steps) shrinks as the batch grows.
+# (standard deviation of the loss over the last 20 steps; the steps slider starts at 40, so the
+# window never includes the first descent) shrinks as the batch grows.
+# %%
+course.BATCH_CLAIMS
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
-from nnlab.views.optim_lessons_view import batch_explorer
+from nnlab.views.optim_lessons_view import JITTER_WINDOW, batch_explorer
 
 batches = batch_explorer()
 batches
@@ -77,31 +87,23 @@ w_ls, b_ls = S.linreg_solution(x, y)
 print(f"least squares: w = {w_ls:.4f}, b = {b_ls:.4f} (the data were made with w = 3, b = 2)")
 for bs in (1, 8, 32, 200):
     p = S.linreg_path(x, y, batch_size=bs, lr=0.05, steps=400, seed=SEED)
-    tail = S.linreg_loss(p[-50:, 0], p[-50:, 1], x, y)
+    tail = S.linreg_loss(p[-JITTER_WINDOW:, 0], p[-JITTER_WINDOW:, 1], x, y)
     print(f"batch {bs:3d}: w = {p[-1, 0]:.4f}, b = {p[-1, 1]:.4f}, loss {tail[-1]:.4f} "
-          f"± {tail.std():.4f} over the last 50 steps")
+          f"± {tail.std():.4f} over the last {JITTER_WINDOW} steps")
 p_gd = S.linreg_path(x, y, batch_size=200, lr=0.05, steps=400)
 assert np.allclose(p_gd[-1], [w_ls, b_ls], atol=1e-3)  # full-batch GD reaches least squares
 # %% [markdown]
 # ## 3. The race
-# Pick a surface and optimizers, then move the **learning rate** (the main slider), γ, β1, β2 and
-# ε. Solid lines follow `torch.optim`; choose **course notes** or **both** to see the notes'
-# forms (dashed). Press ▶ (**play**) to animate the steps, or drag **show step k**; the table
+# Pick a surface and optimizers, then move the **learning rate** (the main slider), γ, β1, β2,
+# RMSprop's α (its own slider, torch's default 0.99) and ε. Solid lines follow `torch.optim`
+# with its defaults; choose **course notes** or **both** to see the notes' forms (dashed). A path
+# that leaves the finite numbers is reported as "diverged at step k". Press ▶ (**play**) to animate the steps, or drag **show step k**; the table
 # under the plot computes the selected optimizer's update from step k to k + 1 line by line:
 # formula → numbers → value.
 #
-# Things to try:
-# - **bowl**, κ = 10, η = 0.05: GD zig-zags slowly along the valley; momentum gets there first.
-# - **rosenbrock** with η = 0.001 (and 500 steps): GD crawls along the curved valley, momentum
-#   nearly reaches the minimum at (1, 1); Adam, RMSprop and kin hardly move, because their step is
-#   about η per coordinate whatever the gradient (500 steps cover at most 0.5). Raise η to 0.01:
-#   GD, momentum and NAG diverge on the steep walls, while the adaptive methods, whose step does
-#   not grow with the gradient, stay stable; at η = 0.1 Adam gets closest.
-# - **saddle**: GD lingers near the saddle point (J ≈ 0) for tens of steps; momentum and Adam
-#   leave it sooner and reach a minimum (J = −0.25).
-# - **noisy_bowl**: the gradient carries noise, like SGD's; momentum and Adam average it out.
-# - **Adagrad**: its step shrinks for good as the squared gradients add up ("learning rate keeps
-#   decaying").
+# Things to try (each checked by the tests at its preset):
+# %%
+course.RACE_CLAIMS
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
@@ -128,26 +130,27 @@ print("GD with η = 0.01 diverges:", bool(np.isnan(gd_fast[-1]).all()))
 # ### One update, line by line
 # Adam at its first step from the start of the bowl, as the table in the explorer shows it:
 # %%
-race.controls["optimizers"].value = ("adam",)
-race.controls["explain"].value = "adam"
-race.controls["k"].value = 0
-rows = race.explain_rows()
+one = optimizer_explorer(optimizers=("adam",))  # its own instance: the race above keeps its settings
+rows = one.explain_rows()
+one.close()
 widths = [max(len(row[i]) for row in rows) for i in range(3)]
 for quantity, formula, numbers, value in rows:
     print(f"{quantity:{widths[0]}s} = {formula:{widths[1]}s} = {numbers:{widths[2]}s} = {value}")
 # %% [markdown]
 # Adam's first step has size η in every coordinate whatever the gradient's size: m̂ = g and
-# v̂ = g², so m̂/√v̂ = ±1.
+# v̂ = g², so m̂/√v̂ = ±1. RMSprop has no bias correction: its first average is v = (1 − α)g², so
+# its first step is η/√(1 − α) = 10η in every coordinate with torch's α = 0.99.
 # %%
 x1 = O.Adam(lr=0.05).step([np.array(bowl.start)], [bowl.grad(bowl.start)])[0]
-print("step:", np.round(x1 - np.array(bowl.start), 8))
+print("Adam's first step:   ", np.round(x1 - np.array(bowl.start), 8))
 assert np.allclose(np.abs(x1 - np.array(bowl.start)), 0.05, rtol=1e-6)
+r1 = O.RMSprop(lr=0.05).step([np.array(bowl.start)], [bowl.grad(bowl.start)])[0]
+print("RMSprop's first step:", np.round(r1 - np.array(bowl.start), 8))
+assert np.allclose(np.abs(r1 - np.array(bowl.start)), 0.5, rtol=1e-6)
 # %% [markdown]
 # ## 4. What the notes say about each optimizer
 # Quoted from the notes (use, pros, cons):
 # %%
-from nnlab.course import optim as course
-
 for name, facts in course.NOTES_FACTS.items():
     print(f"{name}:")
     for key in ("use", "pros", "cons"):

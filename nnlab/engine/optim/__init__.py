@@ -23,10 +23,19 @@ from .adam import Adam, Adamax, AdamFamily, NAdam
 from .adaptive import Adagrad, RMSprop
 from .base import ARRAY, FORMS, SCALAR, Optimizer, lerp
 from .explain import SYMBOLS, Line, fmt, literal_text, placeholders
-from .run import OPTIMIZERS, make_optimizer, needs_lookahead, run, run_2d, run_arrays, stable_lr_limit
+from .run import (
+                  OPTIMIZERS,
+                  diverged_at,
+                  make_optimizer,
+                  needs_lookahead,
+                  run,
+                  run_2d,
+                  run_arrays,
+                  stable_lr_limit,
+)
 from .sgd import GD, NAG, SGD, Momentum
 
 __all__ = ["SGD", "GD", "Momentum", "NAG", "Adagrad", "RMSprop", "Adam", "Adamax", "NAdam",
-           "AdamFamily", "OPTIMIZERS", "make_optimizer", "run", "run_arrays", "run_2d",
+           "AdamFamily", "OPTIMIZERS", "diverged_at", "make_optimizer", "run", "run_arrays", "run_2d",
            "needs_lookahead", "stable_lr_limit", "Optimizer", "FORMS", "ARRAY", "SCALAR", "lerp",
            "fmt", "Line", "SYMBOLS", "placeholders", "literal_text"]

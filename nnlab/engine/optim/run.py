@@ -94,9 +94,9 @@ def run_2d(optimizer: Optimizer, scalar_grad, x0, steps: int) -> np.ndarray:
     upd = optimizer.update
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps):
-            ga, gb = scalar_grad(a, b)
             optimizer.t += 1
             try:
+                ga, gb = scalar_grad(a, b)
                 a = upd(a, float(ga), sa, SCALAR)[-1]
                 b = upd(b, float(gb), sb, SCALAR)[-1]
             except (OverflowError, ZeroDivisionError, ValueError):
@@ -131,3 +131,9 @@ def stable_lr_limit(max_eigenvalue) -> float:
     """Plain GD on a quadratic with Hessian eigenvalues ≤ λ_max converges iff 0 < η < 2/λ_max."""
     lam = finite_number("max_eigenvalue", max_eigenvalue, minimum=0.0, strict_min=True)
     return 2.0 / lam
+
+
+def diverged_at(path) -> int | None:
+    """The first step whose point is not finite (the path left the finite numbers), or None."""
+    bad = ~np.all(np.isfinite(np.asarray(path, dtype=float)), axis=1)
+    return int(np.argmax(bad)) if bad.any() else None
