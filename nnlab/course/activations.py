@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import activations as A
+from .claims import Claim, Claims
 from .exercises import Exercise, ExerciseSet
 
 
@@ -131,3 +132,47 @@ def _exercises():
 
 
 exercises = _exercises()
+
+
+# -- what the notebook tells the learner to try, each proven at its settings (tests/test_claims.py) --
+ACTIVATION_CLAIMS = Claims("nnlab.views.activations_view:activation_explorer", [
+    Claim("**sigmoid** at x = 6: f is close to 1 and the slope f′ has flattened to almost 0 — the "
+          "neuron *saturates* and passes almost no gradient back.", 'name="Sigmoid"; x=6.0',
+          lambda s: s["f"] > 0.99 and s["df"] < 0.003, "f > 0.99, f′ < 0.003"),
+    Claim("**sigmoid** at x = 0: its largest slope, f′(0) = 0.25.", 'name="Sigmoid"; x=0.0',
+          lambda s: abs(s["df"] - 0.25) < 1e-9, "f′(0) = 0.25"),
+    Claim("**tanh** at x = 0: slope 1, four times sigmoid's; but it saturates too.",
+          'name="Tanh"; x=0.0', lambda s: abs(s["df"] - 1.0) < 1e-9, "f′(0) = 1"),
+    Claim("**ReLU** for x < 0 (here x = −2): the slope is exactly 0.", 'name="ReLU"; x=-2.0',
+          lambda s: s["df"] == 0.0 and s["f"] == 0.0, "f = f′ = 0"),
+    Claim("**Leaky ReLU** keeps a slope α there (here α = 0.3).",
+          'name="Leaky ReLU"; x=-2.0; alpha=0.3', lambda s: abs(s["df"] - 0.3) < 1e-9, "f′ = α"),
+    Claim("**PReLU**: the same curve as Leaky ReLU, but α is learned; at x = −2 the readout shows "
+          "∂f/∂α = x = −2.", 'name="PReLU"; x=-2.0; alpha=0.3',
+          lambda s: abs(s["df_dalpha"] + 2.0) < 1e-9, "∂f/∂α = x for x < 0"),
+])
+
+DEPTH_CLAIMS = Claims("nnlab.views.activations_view:depth_explorer", [
+    Claim("After 30 layers at w = 1 the sigmoid's factor is below (1/4)³⁰ ≈ 1e-18: the gradient "
+          "vanishes.", "depth=30; w=1.0",
+          lambda s: 0 < s["sigmoid"] <= 0.25 ** 30, "0 < sigmoid factor ≤ 0.25³⁰"),
+    Claim("**w** = 3 with ReLU: the factor grows to 3³⁰ ≈ 2e14 after 30 layers — the *exploding* "
+          "gradient (notes 001: \"exploding gradients possible\" for ReLU) — while tanh and "
+          "sigmoid still collapse; the axis shows all three lines.", "depth=30; w=3.0",
+          lambda s: s["relu"] > 1e14 and s["sigmoid"] < 1e-10 and s["tanh"] < 1e-10
+          and s["ylim"][0] < np.log10(min(s["sigmoid"], s["tanh"]))
+          and s["ylim"][1] > np.log10(s["relu"]),
+          "ReLU > 1e14, sigmoid and tanh < 1e-10, every line inside the y-range"),
+    Claim("A negative **x** (here −1): ReLU's factor is 0 from the first layer on (a dead unit, "
+          "section 4).", "depth=1; x=-1.0", lambda s: s["relu"] == 0.0, "ReLU factor exactly 0"),
+])
+
+SOFTMAX_CLAIMS = Claims("nnlab.views.activations_view:softmax_explorer", [
+    Claim("Low **temperature** (T = 0.1) sharpens towards the arg max: class A gets > 99 %.",
+          "temperature=0.1", lambda s: s["p"][0] > 0.99, "p_A > 0.99"),
+    Claim("High T (T = 10) flattens towards uniform: every class within 0.25 ± 0.05.",
+          "temperature=10.0", lambda s: all(abs(p - 0.25) < 0.05 for p in s["p"]),
+          "every p within 0.05 of 1/4"),
+    Claim("**score of class D** raised to 12: class D takes almost all the probability — an outlier "
+          "dominates.", "outlier=12.0", lambda s: s["p"][3] > 0.99, "p_D > 0.99"),
+])

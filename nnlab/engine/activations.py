@@ -11,8 +11,9 @@ nnlab.course.activations.FACTS.
 
 Conventions follow PyTorch where it has the function (torch.sigmoid, tanh, relu, leaky_relu,
 elu, softplus, softmax), including the derivative at the kink: ReLU'(0) = 0, LeakyReLU'(0) = α,
-ELU'(0) = α. The hard sigmoid is the course's (Keras's) min(1, max(0, 0.2x + 0.5)); torch's
-hardsigmoid is a different one, x/6 + 1/2. torch's softplus returns x itself for x > 20 (its
+ELU'(0) = α. The hard sigmoid is the course notes' min(1, max(0, 0.2x + 0.5)) (old Keras
+versions used it); PyTorch's hardsigmoid and current Keras use x/6 + 1/2 instead (clipped to
+[0, 1]): at x = 1 the notes' form gives 0.7, theirs 0.667. torch's softplus returns x itself for x > 20 (its
 `threshold`); here log(1 + eˣ) is computed exactly there too (it differs from x by < 2e-9).
 The step function is 1 for x ≥ 0, else 0; its derivative is 0 everywhere it exists
 (nothing for gradient descent to follow).

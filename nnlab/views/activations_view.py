@@ -35,18 +35,19 @@ class ActivationExplorer(Explorer):
         fig, ax = new_figure(520, 300)
         (self._f,) = ax.plot(XS, XS, color="#1f77b4", lw=2, label="f(x)")
         (self._d,) = ax.plot(XS, XS, color="#d62728", lw=1.5, ls="--", label="f'(x)")
-        (self._pf,) = ax.plot([0], [0], "o", color="#1f77b4")
-        (self._pd,) = ax.plot([0], [0], "s", color="#d62728")
+        # markers not clipped: a dot at x = ±6 is drawn whole (and the axis leaves room for it)
+        (self._pf,) = ax.plot([0], [0], "o", color="#1f77b4", clip_on=False, zorder=5)
+        (self._pd,) = ax.plot([0], [0], "s", color="#d62728", clip_on=False, zorder=5)
         self._vx = ax.axvline(0.0, color="0.4", lw=0.8)
         ax.axhline(0.0, color="0.7", lw=0.6)
-        ax.set_xlim(-6, 6)
+        ax.set_xlim(-6.3, 6.3)
         ax.set_xlabel("input x")
         ax.set_ylabel("value")
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", fontsize=8)
         self._ax = ax
-        self._title = ax.set_title("")
-        fig.tight_layout()
+        self._title = ax.set_title("Leaky ReLU and its derivative")  # room for the title ...
+        fig.tight_layout()  # ... is made here; update() sets the real one
         self.view = FigureView(fig, "the activation and its derivative",
                                animated=[self._pf, self._pd, self._vx])
         self.views = [self.view]
@@ -55,7 +56,7 @@ class ActivationExplorer(Explorer):
         self.facts = W.HTML()
         self.readout.add_class("nnlab-readout")
         for c in self.controls.values():
-            c.observe(self._on_change, names="value")
+            self.watch(c, self._on_change)
         self.widget = W.VBox([W.HBox([self.controls["name"], self.controls["x"]]),
                               self.controls["alpha"], self.formula, self.readout,
                               self.view.image, self.facts])
@@ -155,10 +156,11 @@ class DepthExplorer(Explorer):
         for n in DEPTH_NAMES:
             (self._lines[n],) = ax.plot(ks, np.zeros(self.MAX), color=DEPTH_COLOURS[n], lw=1.8,
                                         label=A.get(n).title)
-            (self._dots[n],) = ax.plot([1], [0], "o", color=DEPTH_COLOURS[n])
+            (self._dots[n],) = ax.plot([1], [0], "o", color=DEPTH_COLOURS[n], clip_on=False)
         self._vline = ax.axvline(depth, color="0.4", lw=0.8)
+        self._ax = ax
         ax.set_xlim(0.5, self.MAX + 0.5)
-        ax.set_ylim(-22, 6)  # a log10 scale drawn on a plain axis (log axes redraw slowly)
+        ax.set_ylim(-22, 6)  # a log10 scale drawn on a plain axis; update() fits it to the data
         ax.axhline(0.0, color="0.6", lw=0.8)
         ax.set_xlabel("number of layers the gradient passes back through")
         ax.set_ylabel("log10 |gradient factor|")
@@ -172,7 +174,7 @@ class DepthExplorer(Explorer):
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
         for c in self.controls.values():
-            c.observe(self._on_change, names="value")
+            self.watch(c, self._on_change)
         self.widget = W.VBox([W.HBox([self.controls["depth"], self.controls["x"]]),
                               self.controls["w"], self.readout, self.view.image])
         self._key = None
@@ -188,9 +190,11 @@ class DepthExplorer(Explorer):
     def state(self) -> dict:
         d = int(self.controls["depth"].value)
         p = self.products()
+        ylim = getattr(self, "_ylim", None)
         return {"depth": d, "x": round(float(self.controls["x"].value), 4),
                 "w": round(float(self.controls["w"].value), 4),
-                **{n: float(f"{p[n][d - 1]:.4g}") for n in DEPTH_NAMES}}
+                **{n: float(f"{p[n][d - 1]:.4g}") for n in DEPTH_NAMES},
+                "ylim": None if ylim is None else [round(float(v), 3) for v in ylim]}
 
     def update(self) -> None:
         d = int(self.controls["depth"].value)
@@ -200,8 +204,11 @@ class DepthExplorer(Explorer):
         if changed:
             self._products, self._key = self.products(), key
         p = self._products
-        for n in DEPTH_NAMES:  # an exact 0 (a dead ReLU) is drawn below the axis
-            y = np.log10(np.maximum(np.abs(p[n]), 1e-300))
+        if changed:
+            self._y, self._ylim = log_factors(p)
+            self._ax.set_ylim(*self._ylim)
+        for n in DEPTH_NAMES:  # an exact 0 (a dead ReLU) is drawn on the bottom edge
+            y = self._y[n]
             if changed:
                 self._lines[n].set_data(ks, y)
             self._dots[n].set_data([d], [y[d - 1]])
@@ -213,6 +220,18 @@ class DepthExplorer(Explorer):
         s = self.state()
         self.readout.value = "after <b>{}</b> layer(s): ".format(d) + ", ".join(
             f"{A.get(n).title} <b>{s[n]:.3g}</b>" for n in DEPTH_NAMES)
+
+
+def log_factors(products: dict):
+    """log10 |factor| of each line and y-limits that hold every non-zero value (axes follow the
+    data); an exact 0 (a dead ReLU) is put on the bottom edge."""
+    logs = {n: np.log10(np.abs(np.asarray(v, dtype=float)), where=np.asarray(v) != 0,
+                        out=np.full(len(v), np.nan)) for n, v in products.items()}
+    finite = np.concatenate([y[np.isfinite(y)] for y in logs.values()] + [np.zeros(1)])
+    lo, hi = float(finite.min()), float(finite.max())
+    pad = 0.06 * max(hi - lo, 2.0)
+    ylim = (lo - pad, hi + pad)
+    return {n: np.where(np.isfinite(y), y, ylim[0]) for n, y in logs.items()}, ylim
 
 
 def depth_explorer(**kw) -> DepthExplorer:
@@ -249,7 +268,7 @@ class SoftmaxExplorer(Explorer):
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
         for c in self.controls.values():
-            c.observe(self._on_change, names="value")
+            self.watch(c, self._on_change)
         self.widget = W.VBox([W.HBox([self.controls["temperature"], self.controls["outlier"]]),
                               self.readout, self.view.image])
         self.update()

@@ -22,15 +22,13 @@ print(environment_report(seed=SEED))
 # %% [markdown]
 # ## 1. Every function, its derivative and the notes' facts
 # Pick an activation in the dropdown and move the input **x**: the dot on the solid curve is
-# f(x), the square on the dashed curve is the slope f′(x). Things to try:
-# - **sigmoid**, x from 0 to 6: f approaches 1 and the slope f′ flattens to 0 — the neuron
-#   *saturates* and passes almost no gradient back. The largest slope is f′(0) = 0.25.
-# - **tanh** at x = 0: slope 1, four times sigmoid's; but it saturates too.
-# - **ReLU** for x < 0: the slope is exactly 0. **Leaky ReLU** keeps a slope α there (move α).
-# - **PReLU**: the same curve as Leaky ReLU, but α is learned; the readout shows ∂f/∂α.
-#
-# Below the plot: the notes' range next to the correct one, and the notes' lists of uses, pros
-# and cons, with the slips of the notes marked in red.
+# f(x), the square on the dashed curve is the slope f′(x). Below the plot: the notes' range next
+# to the correct one, and the notes' lists of uses, pros and cons, with the slips of the notes
+# marked in red. Things to try (each checked by the tests at its preset):
+# %%
+from nnlab.course import activations as course
+
+course.ACTIVATION_CLAIMS
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state, which nbval cannot compare
@@ -80,8 +78,10 @@ for name in ("sigmoid", "tanh", "leaky_relu", "hard_sigmoid"):
 assert leaky.forward(-5.0) < 0
 # %% [markdown]
 # ## 2. The hard sigmoid's worked value at x = −10
-# The hard sigmoid is min(1, max(0, 0.2x + 0.5)): a cheap, piecewise-linear stand-in for the
-# sigmoid. The notes work out x = −10 but the transcription is garbled: it reads
+# The hard sigmoid is min(1, max(0, 0.2x + 0.5)) in the notes: a cheap, piecewise-linear
+# stand-in for the sigmoid. This is the notes' form (old Keras versions used it); PyTorch's
+# `hardsigmoid` and current Keras use x/6 + 1/2 (clipped to [0, 1]) instead: at x = 1 the notes'
+# form gives 0.7, theirs 0.667. nnlab follows the notes. The notes work out x = −10 but the transcription is garbled: it reads
 # "2 × 10 + 0.5 … max(0, −1.5) … min(1, 0.5) … 0". The steps, done right:
 # %%
 a, b, c = A.hard_sigmoid_steps(-10)
@@ -99,10 +99,9 @@ assert c == 0 and exact == 0
 # Backpropagation through a chain of layers multiplies the gradient by w·f′(z) at each layer.
 # Sigmoid's slope is at most 1/4, so after n layers the gradient is at most (1/4)ⁿ of what it
 # was. Move **layers** from 1 to 30 and compare sigmoid, tanh and ReLU (log10 scale: −10 means
-# the gradient was multiplied by 10⁻¹⁰). Then try:
-# - **w** above 1 with ReLU: the factor grows — the *exploding* gradient (notes 001: "exploding
-#   gradients possible" for ReLU).
-# - a negative **x**: ReLU's factor is 0 from the first layer on (a dead unit, section 4).
+# the gradient was multiplied by 10⁻¹⁰; the axis follows the lines). Then try:
+# %%
+course.DEPTH_CLAIMS
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
@@ -145,9 +144,8 @@ assert alive["active"][-1] > 0.5 and alive["loss"][-1] < 0.1 * alive["loss"][0]
 # Softmax turns scores into probabilities: pᵢ = exp(zᵢ/T) / Σⱼ exp(zⱼ/T). The notes list its
 # cons (in the transcription they landed under ELU — the softmax heading is lost):
 # **outliers dominate** and **classes are mutually exclusive**. Try:
-# - **temperature** T: low T sharpens towards the arg max, high T flattens towards uniform.
-# - **score of class D**: raise it to 12 and class D takes almost all the probability, however
-#   the other scores compare — an outlier dominates.
+# %%
+course.SOFTMAX_CLAIMS
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints its numbers.
