@@ -130,7 +130,7 @@ class Playground(Explorer):
         c["epoch"].value = epoch
         self._busy = False
         self.update()
-        box = lambda *ws: W.HBox(list(ws))  # noqa: E731
+        box = lambda *ws: W.HBox(list(ws), layout=W.Layout(flex_flow="row wrap"))  # noqa: E731
         self.widget = W.VBox([
             box(c["dataset"], c["noise"], c["train_fraction"]),
             box(c["layers"], c["units"], c["activation"]),
