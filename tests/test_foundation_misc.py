@@ -30,7 +30,18 @@ def test_check_feedback(exset):
 def test_exercise_numbers_are_validated(exset):
     for bad in (0, 2, "1", 1.0, True):
         with pytest.raises(ValueError, match="^number: expected an exercise number from 1 to 1"):
-            exset.check(bad, 0.75)
+            exset.show(bad)
+        with pytest.raises(ValueError, match="^number: expected an exercise number from 1 to 1"):
+            exset.solution(bad)
+
+
+def test_checking_a_wrong_exercise_number_is_one_line_of_feedback(exset):
+    """In a notebook, `ex.check(2, ...)` with one exercise answers like the checker, no traceback."""
+    for bad in (0, 2, "1", 1.0, True):
+        fb = exset.check(bad, 0.75)
+        assert not fb and "\n" not in fb.message
+        assert fb.message.startswith("No such exercise: expected an exercise number from 1 to 1")
+        assert repr(bad) in fb.message
 
 
 @pytest.mark.parametrize("module", ["nnlab.course.start", "nnlab.course.neuron", "nnlab.course.backprop"])

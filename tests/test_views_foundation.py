@@ -1,4 +1,5 @@
 """Explorers of notebooks 00–02 driven from pytest, the way a learner's slider would."""
+import html
 import math
 import re
 
@@ -27,7 +28,9 @@ def test_backprop_explorer_starts_on_the_course_example(bp):
     y5 = sig(0.3 * sig(0.755) + 0.9 * sig(0.68))
     s = bp.state()
     assert s["iteration"] == 1 and s["y5"] == round(y5, 4) and s["error"] == round(0.5 - y5, 4)
-    assert "\\delta_{5}" in bp.derivation.value and "0.755" in bp.derivation.value
+    # the formulas typeset once (LaTeX), the numbers as a plain table that needs no typesetting
+    assert "\\delta_{5}" in bp.formulas.value and "0.755" in bp.derivation.value
+    assert "$" not in bp.derivation.value and "\\" not in bp.derivation.value
 
 
 def test_moving_x1_recomputes_every_line(bp):
@@ -52,6 +55,32 @@ def test_next_iteration_applies_the_update_and_grows_the_curve(bp):
     assert list(xdata) == [1, 2] and ydata[1] < ydata[0]
     bp.reset()
     assert bp.k == 1 and len(bp.losses) == 1
+
+
+def test_the_iteration_is_a_control_and_the_weights_in_use_are_shown(bp):
+    """Next iteration moves the iteration control (so Reset and a preset restore it); the line
+    under the sliders names the weights the network uses at that iteration."""
+    first = bp.trace
+    bp.next_button.click()
+    assert bp.controls["iteration"].value == 2 and bp.state()["iteration"] == 2
+    for name, w in first.of_kind("w_new").items():
+        name = name.rstrip("'")
+        assert f"{name} = {w:.4f}" in bp.in_use.value
+        assert bp.state()["weights_in_use"][name] == pytest.approx(w, abs=1e-6)
+    assert bp.controls["w13"].value == 0.1   # the slider keeps the starting weight
+    bp.reset_controls()
+    assert bp.k == 1 and "w13 = 0.1000" in bp.in_use.value
+    bp.apply_preset("iteration=3")
+    assert bp.k == 3 and len(bp.losses) == 3
+
+
+def test_the_target_slider_reaches_the_output(bp):
+    """The notebook asks for t = 0.69: the slider can be set there, and δ5 nearly vanishes."""
+    bp.controls["t"].value = 0.69
+    assert bp.controls["t"].value == pytest.approx(0.69)
+    y5 = sig(0.3 * sig(0.755) + 0.9 * sig(0.68))
+    assert bp.trace["d5"] == pytest.approx(y5 * (1 - y5) * (0.69 - y5), rel=1e-9)
+    assert abs(bp.trace["d5"]) < 1e-4
 
 
 def test_a_slider_move_keeps_the_iteration(bp):
@@ -158,7 +187,7 @@ def check_explanation(bp):
         assert float(cell) == pytest.approx(r.value, rel=1e-5, abs=1e-12), r.key
         if r.substituted_text is None:
             continue
-        assert r.substituted_latex in bp.derivation.value
+        assert html.escape(r.substituted_text) in bp.derivation.value
         put_in = numbers_put_in(r.formula_text, r.substituted_text)
         assert put_in, r.key
         for name, number in put_in.items():  # 4 significant digits

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..core.gradcheck import central_difference
 from ..engine.network import Network
+from .claims import Claim, Claims
 from .exercises import Exercise, ExerciseSet
 from .notes_check import LR, TARGET, X, example_network
 
@@ -124,4 +125,29 @@ exercises = ExerciseSet("Backprop by hand", [
                           (0.6 - _course()["dw24"], "the update adds Δw (Δw = −η ∂E/∂w already "
                                                     "carries the minus sign).")],
     ),
+])
+
+
+def _falls(losses) -> bool:
+    return all(b < a for a, b in zip(losses, losses[1:]))
+
+
+# what notebook 02 tells the learner to try with its explorer (checked by tests/test_claims.py);
+# `iteration=k` is where pressing *Next iteration* k − 1 times brings the explorer
+claims = Claims("nnlab.views.backprop_view:main_explorer", [
+    Claim("Press *Next iteration* four times (iteration 5): with η = 1, E falls at every "
+          "iteration, but slowly: from 0.0181 to 0.0125.",
+          "iteration=5", lambda s: _falls(s["losses"]) and 0.0124 < s["loss"] < 0.0126
+          and 0.0180 < s["losses"][0] < 0.0182, "E falls at each iteration, 0.0181 → 0.0125"),
+    Claim("Even after 20 iterations with η = 1, E is still above 0.0026.",
+          "iteration=20", lambda s: _falls(s["losses"]) and s["loss"] > 0.0026,
+          "E falls at each iteration and ends above 0.0026"),
+    Claim("Set η to 5 and go to iteration 5: the same descent in fewer steps, E = 0.0019 "
+          "already, below what η = 1 reaches in 20 iterations.",
+          "lr=5.0; iteration=5", lambda s: _falls(s["losses"]) and s["loss"] < 0.0020,
+          "E falls at each iteration and is below 0.0020 at iteration 5"),
+    Claim("Set the target to 0.69 (the output is 0.6903): δ5 and with it every Δw nearly "
+          "vanish (below 1e-4, against δ5 = −0.0407 at t = 0.5): the output is already right.",
+          "t=0.69", lambda s: abs(s["delta5"]) < 1e-4 and s["max_abs_dw"] < 1e-4,
+          "|δ5| < 1e-4 and every |Δw| < 1e-4"),
 ])

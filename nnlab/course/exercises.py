@@ -89,15 +89,21 @@ class ExerciseSet:
     def _get(self, number) -> Exercise:
         if isinstance(number, bool) or not isinstance(number, (int, np.integer)) \
                 or not 1 <= number <= len(self.exercises):
-            raise ValueError(f"number: expected an exercise number from 1 to {len(self.exercises)}, "
-                             f"got {number!r}")
+            n = len(self.exercises)
+            raise ValueError(f"number: expected an exercise number from 1 to {n} (this notebook "
+                             f"has {n} exercise{'s' if n != 1 else ''}), got {number!r}")
         return self.exercises[number - 1]
 
     def show(self, number) -> "Text":
         return Text(f"Exercise {number}. {self._get(number).question}")
 
     def check(self, number, answer) -> Feedback:
-        ex = self._get(number)
+        """Right or wrong, and why, as one line (a wrong exercise number too: never a traceback)."""
+        try:
+            ex = self._get(number)
+        except ValueError as err:
+            return Feedback(False, str(err).replace("number: expected", "No such exercise: "
+                                                    "expected", 1) + ".")
         if answer is None or answer is Ellipsis:
             return Feedback(False, "No answer yet: replace None with your answer and run the cell again.")
         try:

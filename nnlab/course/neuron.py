@@ -5,6 +5,7 @@ Every answer is computed by `nnlab.engine.neuron` from the exercise's own data.
 from __future__ import annotations
 
 from ..engine.neuron import fit_line, neuron, play_tennis
+from .claims import Claim, Claims
 from .exercises import Exercise, ExerciseSet
 
 
@@ -52,4 +53,23 @@ exercises = ExerciseSet("The neuron", [
         mistakes=lambda: [([_ex3()[1], _ex3()[0]], "you swapped them: the answer is [m, c], "
                                                    "slope first.")],
     ),
+])
+
+
+# what notebook 01 tells the learner to try with the decision-boundary explorer
+# (checked by tests/test_claims.py; that no line separates XOR is checked over a grid of
+# weights by nnlab.engine.neuron.separable_by_one_neuron in the notebook and its tests)
+claims = Claims("nnlab.views.neuron_view:main_explorer", [
+    Claim("With the AND table and w1 = w2 = 1, the starting bias b = −0.5 gets only 2 of the 4 "
+          "rows right; b = −1.5 gets all four.",
+          "gate=\"AND\"; b=-1.5", lambda s: s["rows_right"] == 4 and s["y"] == [0, 0, 0, 1],
+          "4 rows right, output 1 only for (1, 1)"),
+    Claim("Switch to OR: with w1 = w2 = 1, b = −0.5 gets all four rows right.",
+          "gate=\"OR\"; b=-0.5", lambda s: s["rows_right"] == 4 and s["y"] == [0, 1, 1, 1],
+          "4 rows right, output 0 only for (0, 0)"),
+    Claim("Try XOR: the weights that solve OR get 3 rows right, those that solve AND only 1; no "
+          "line gets all four.",
+          "gate=\"XOR\"; b=-0.5", lambda s: s["rows_right"] == 3, "3 rows right at b = −0.5"),
+    Claim("(XOR with the AND weights, b = −1.5: 1 row right.)",
+          "gate=\"XOR\"; b=-1.5", lambda s: s["rows_right"] == 1, "1 row right at b = −1.5"),
 ])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..engine.neuron import neuron
+from .claims import Claim, Claims
 from .exercises import Exercise, ExerciseSet
 
 
@@ -21,4 +22,19 @@ exercises = ExerciseSet("Start here", [
                           (sigmoid_neuron(1.0, 2.0, 1.0), "the bias is -1, not +1."),
                           (sigmoid_neuron(1.0, 2.0, 0.0), "you left out the bias b = -1.")],
     ),
+])
+
+
+# what notebook 00 tells the learner to try with its first explorer (checked by tests/test_claims.py)
+claims = Claims("nnlab.views.start_view:demo_explorer", [
+    Claim("Make **w** large (w = 4): at x = 1 the output moves close to 1 (σ(4) ≈ 0.98).",
+          "w=4.0", lambda s: s["z"] == 4.0 and 0.98 < s["y"] < 0.99,
+          "z = 4 and 0.98 < y < 0.99"),
+    Claim("Make **w** negative (w = −4): the curve flips and the output at x = 1 is close to 0 "
+          "(σ(−4) ≈ 0.02).",
+          "w=-4.0", lambda s: s["z"] == -4.0 and 0.01 < s["y"] < 0.02,
+          "z = −4 and 0.01 < y < 0.02"),
+    Claim("Set **w** to 0: the neuron ignores its input; the output is σ(b) = 0.5 for every x "
+          "(try x = 3).",
+          "w=0.0; x=3.0", lambda s: s["z"] == 0.0 and s["y"] == 0.5, "z = 0 and y = 0.5"),
 ])

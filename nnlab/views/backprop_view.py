@@ -7,8 +7,10 @@ status line, the derivation, `state()`) is read from the Trace that `Network.ste
 - `iteration_state(start, x, t, lr, k)`: the network at iteration k and the trace of step k;
 - `NetworkDrawing`: the network with its current weights on the edges (thickness = |w|,
   colour = sign) and each neuron's output; `update()` changes the artists, never the figure;
-- `BackpropExplorer`: sliders for x1, x2, t, the six weights and η; "Next iteration" steps
-  on and the error curve grows; "Back to iteration 1" starts again.
+- `BackpropExplorer`: sliders for x1, x2, t, the six starting weights, η and the iteration;
+  "Next iteration" steps on and the error curve grows; "Back to iteration 1" starts again.
+  The derivation is a plain HTML table of numbers (re-typesetting 26 LaTeX rows per change
+  took seconds in the browser); the general formulas are typeset once beside it.
 """
 from __future__ import annotations
 
@@ -102,38 +104,57 @@ def nice_top(value: float) -> float:
     return float(10 ** (k + 1))
 
 
+def formulas_html(trace) -> str:
+    """The general formulas of the trace's lines as LaTeX (MathJax typesets them once: they
+    depend only on the network's shape, not on the sliders)."""
+    rows = "".join(f"<tr><td style='text-align:left'>${r.latex_symbol} = {r.formula_latex}$</td></tr>"
+                   for r in trace.records if r.formula_latex)
+    return "<table class='nnlab-formulas'>" + rows + "</table>"
+
+
 def derivation_html(trace) -> str:
-    """The trace as an HTML table of LaTeX lines (the widget's view; MathJax typesets it)."""
+    """The trace as a plain HTML table (no LaTeX, so a change re-typesets nothing): symbol,
+    formula, formula with the numbers put in, value."""
     rows = []
     for r in trace.records:
-        formula = f"${r.latex_symbol} = {r.formula_latex}$" if r.formula_latex else f"${r.latex_symbol}$"
-        numbers = f"$= {r.substituted_latex}$" if r.substituted_latex else ""
-        rows.append(f"<tr><td style='text-align:left'>{formula}</td>"
-                    f"<td style='text-align:left'>{numbers}</td>"
-                    f"<td style='text-align:right'><b>= {html.escape(f'{r.value:.6g}')}</b></td></tr>")
-    return "<table class='nnlab-derivation'>" + "".join(rows) + "</table>"
+        cells = [r.text_symbol, r.formula_text or "", r.substituted_text or ""]
+        rows.append("<tr>" + "".join(f"<td style='text-align:left;padding-right:1em'>{html.escape(c)}</td>"
+                                     for c in cells)
+                    + f"<td style='text-align:right'><b>= {html.escape(f'{r.value:.6g}')}</b></td></tr>")
+    head = ("<tr><th style='text-align:left'>line</th><th style='text-align:left'>formula</th>"
+            "<th style='text-align:left'>numbers put in</th><th style='text-align:right'>value</th></tr>")
+    return "<table class='nnlab-derivation'>" + head + "".join(rows) + "</table>"
+
+
+MAX_ITERATION = 100
 
 
 class BackpropExplorer(Explorer):
-    """The course's 2-2-1 example with every input, weight and η on a slider."""
+    """The course's 2-2-1 example with every input, weight and η on a slider.
 
-    def __init__(self, x=X, target=TARGET[0], weights=None, lr=LR):
+    The weight sliders are the weights of iteration 1; the iteration control (moved by *Next
+    iteration* and *Back to iteration 1*) says how many updates have been applied, and the
+    drawing and the line under the sliders show the weights in use at that iteration."""
+
+    def __init__(self, x=X, target=TARGET[0], weights=None, lr=LR, iteration=1):
         weights = dict(WEIGHTS if weights is None else weights)
-        self.k = 1
         self.controls = {
             "x1": slider("x1", x[0], -1, 1, 0.05),
             "x2": slider("x2", x[1], -1, 1, 0.05),
-            "t": slider("target t", target, 0, 1, 0.05),
+            "t": slider("target t", target, 0, 1, 0.01),
             **{name: slider(name, weights[name], -2, 2, 0.05) for name in WEIGHTS},
             "lr": slider("η (learning rate)", lr, 0, 10, 0.1, readout_format=".1f"),
+            "iteration": W.IntSlider(value=iteration, min=1, max=MAX_ITERATION, description="iteration",
+                                     continuous_update=False, style={"description_width": "initial"},
+                                     layout=W.Layout(width="320px")),
         }
         self.mark_main(self.controls["x1"])
         self.next_button = W.Button(description="Next iteration", icon="forward",
                                     button_style="primary")
         self.reset_button = W.Button(description="Back to iteration 1", icon="undo",
                                      layout=W.Layout(width="auto"))
-        self.next_button.on_click(lambda _b: self.next_iteration())
-        self.reset_button.on_click(lambda _b: self.reset())
+        self.on_click(self.next_button, lambda _b: self.next_iteration())
+        self.on_click(self.reset_button, lambda _b: self.reset())
         fig, (ax_net, ax_err) = new_figure(820, 340, ncols=2,
                                            gridspec_kw={"width_ratios": [1.5, 1]})
         start = self.start_network()
@@ -154,22 +175,33 @@ class BackpropExplorer(Explorer):
         self._limits = None
         self.views = [self.view]
         self.status = W.HTML()
-        self.derivation = W.HTMLMath()
+        self.in_use = W.HTML()
+        self.derivation = W.HTML()
         self.derivation.add_class("nnlab-readout")
         for c in self.controls.values():
-            c.observe(self._on_change, names="value")
-        sliders = list(self.controls.values())
+            self.watch(c, self._on_change)
+        self.controls.update(next=self.next_button, back=self.reset_button)  # the sweep presses them
+        c = self.controls
+        sliders = [c[name] for name in ("x1", "x2", "t", *WEIGHTS, "lr")]
+        self.update()
+        self.formulas = W.HTMLMath(formulas_html(self.trace))   # typeset once
         self.widget = W.VBox([
             W.HTML("<b>Inputs and target</b>"), W.HBox(sliders[:3]),
-            W.HTML("<b>Weights</b> (w_ij: from neuron i to neuron j) <b>and learning rate</b>"),
+            W.HTML("<b>Starting weights</b> (the weights of iteration 1; w_ij: from neuron i to "
+                   "neuron j) <b>and learning rate</b>"),
             W.HBox(sliders[3:6]), W.HBox(sliders[6:9]), W.HBox(sliders[9:]),
-            W.HBox([self.next_button, self.reset_button]), self.status,
-            self.view.image, self.derivation])
-        self.update()
+            W.HBox([self.next_button, self.reset_button, c["iteration"]]), self.in_use, self.status,
+            self.view.image, self.derivation,
+            W.HTML("<b>The formulas</b> (the same for every setting)"), self.formulas])
 
     # -- the pure part --------------------------------------------------------------------
+    @property
+    def k(self) -> int:
+        """The iteration shown (1 = the starting weights)."""
+        return int(self.controls["iteration"].value)
+
     def values(self) -> dict:
-        return {k: float(c.value) for k, c in self.controls.items()}
+        return {k: float(c.value) for k, c in self.settable().items()}
 
     def start_network(self) -> Network:
         v = self.values()
@@ -184,18 +216,19 @@ class BackpropExplorer(Explorer):
         self.update()
 
     def next_iteration(self) -> None:
-        self.k += 1
-        self.update()
+        if self.k >= MAX_ITERATION:
+            raise ValueError(f"iteration: this explorer goes up to iteration {MAX_ITERATION}; "
+                             "press 'Back to iteration 1'")
+        self.controls["iteration"].value = self.k + 1
 
     def reset(self) -> None:
-        self.k = 1
-        self.update()
+        self.controls["iteration"].value = 1
 
     def update(self) -> None:
         _, trace, losses = self.compute()
         self.trace, self.losses = trace, losses   # everything below reads these
         self.drawing.update(trace)
-        self.drawing.title.set_text(f"Iteration {self.k}: weights before the update")
+        self.drawing.title.set_text(f"Iteration {self.k}: the weights in use (before its update)")
         its = np.arange(1, len(losses) + 1)
         self.err_line.set_data(its, losses)
         limits = (max(5, 5 * int(np.ceil(len(losses) / 5))), nice_top(float(losses.max())))
@@ -206,6 +239,12 @@ class BackpropExplorer(Explorer):
             self.view.refresh(full=True)
         else:
             self.view.refresh()
+        self.next_button.disabled = self.k >= MAX_ITERATION
+        net = trace.network
+        where = ("the starting weights of the sliders" if self.k == 1 else
+                 f"the sliders' weights after {self.k - 1} update{'s' if self.k > 2 else ''}")
+        self.in_use.value = (f"Weights in use at iteration {self.k} ({where}): "
+                             + ", ".join(f"{n} = {net.weight(n):.4f}" for n in net.weight_index()))
         self.status.value = (f"Iteration <b>{self.k}</b>: y5 = {trace['y5']:.4f}, "
                              f"error t − y5 = {trace['e5']:.4f}, E = {trace.loss:.6f} "
                              f"→ after the update E = {trace.loss_after:.6f}")
@@ -215,7 +254,10 @@ class BackpropExplorer(Explorer):
         t = self.trace
         return {"iteration": self.k, "y5": round(t["y5"], 4), "error": round(t["e5"], 4),
                 "loss": round(t.loss, 6), "delta5": round(t["d5"], 5),
-                "dw45": round(t["dw45"], 5), "loss_after": round(t.loss_after, 6)}
+                "dw45": round(t["dw45"], 5), "loss_after": round(t.loss_after, 6),
+                "max_abs_dw": round(max(abs(v) for v in t.of_kind("dw").values()), 6),
+                "losses": [round(float(v), 6) for v in self.losses],
+                "weights_in_use": {n: round(t.network.weight(n), 6) for n in t.network.weight_index()}}
 
 
 def main_explorer() -> BackpropExplorer:

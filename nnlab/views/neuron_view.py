@@ -86,7 +86,7 @@ class BoundaryExplorer(Explorer):
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
         for c in self.controls.values():
-            c.observe(lambda _ch: self.update(), names="value")
+            self.watch(c, lambda _ch: self.update())
         c = self.controls
         self.widget = W.VBox([W.HBox([c["gate"], c["activation"]]),
                               W.HBox([c["w1"], c["w2"], c["b"]]), self.readout, self.view.image])

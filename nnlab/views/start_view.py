@@ -53,7 +53,7 @@ class NeuronDemo(Explorer):
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
         for c in self.controls.values():
-            c.observe(self._on_change, names="value")
+            self.watch(c, self._on_change)
         self.widget = W.VBox([W.HBox(list(self.controls.values())[:2]),
                               W.HBox([list(self.controls.values())[2]]),
                               self.readout, self.view.image])

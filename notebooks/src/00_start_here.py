@@ -20,8 +20,8 @@ SEED = 0
 print(environment_report())
 # %% [markdown]
 # ## The map of the course
-# The course follows two sets of notes (in `../shared/course-notes/` of the repository's
-# workspace). Each notebook says which part it follows.
+# The course follows two sets of lecture notes (numbered 000 and 001; they are not part of
+# this repository). Each notebook says which part it follows and quotes what it needs.
 # %%
 from nnlab.course.map import course_map
 
@@ -30,7 +30,9 @@ course_map()
 # ## How the sliders work
 # Each interactive figure is an *explorer* built by a function of `nnlab`. Move a slider and
 # the numbers and the plot below it are recomputed. The explorer below evaluates one
-# sigmoid neuron, y = σ(w·x + b): try moving **w**.
+# sigmoid neuron, y = σ(w·x + b): try moving **w** (the list under it says what you will see;
+# paste a preset into the explorer's preset box to get its settings, **Reset** brings back
+# these defaults).
 #
 # The numbers shown inside a widget are not stored in the notebook file; the cell after it
 # prints the same numbers as plain text, so you can compare yours with it.
@@ -44,12 +46,18 @@ demo = demo_explorer()
 demo
 # %%
 print(demo.state())
+# %%
+from nnlab.course.start import claims
+
+claims
 # %% [markdown]
 # Everything a slider does can also be done in code: set the slider's `value` and the explorer
-# recomputes. This is also how the tests check every widget without a browser.
+# recomputes. This is also how the tests check every widget without a browser. (This cell
+# makes an explorer of its own, so the one above keeps showing what the cell under it printed.)
 # %%
-demo.controls["w"].value = 2.0
-print(demo.state())
+code_demo = demo_explorer()
+code_demo.controls["w"].value = 2.0
+print(code_demo.state())
 # %% [markdown]
 # ## How the exercises work
 # Every notebook ends with exercises. Type your answer in place of `None` and run the cell: the

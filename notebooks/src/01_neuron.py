@@ -69,9 +69,10 @@ for zi in (-4.0, -1.0, 0.0, 0.5, 1.0, 4.0):
 # With two inputs, the neuron says "yes" on one side of the line w1·x1 + w2·x2 + b = 0 and
 # "no" on the other. Below, the four rows of a truth table are the dots (blue = 1, red = 0).
 #
-# **Try:** with the AND table, move **w1**, **w2** and **b** until all four rows are right
-# (hint: b = −1.5). Switch to OR and find weights for it. Then try XOR: no line separates its
-# rows, whatever you do — one neuron cannot learn XOR. A hidden layer can (notebooks 02 and 05).
+# **Try:** with the AND table, move **w1**, **w2** and **b** until all four rows are right.
+# Switch to OR and find weights for it. Then try XOR: no line separates its rows, whatever you
+# do — one neuron cannot learn XOR. A hidden layer can (notebooks 02 and 05). The list under
+# the explorer gives settings to check your findings (it gives the answers away).
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints the
@@ -82,8 +83,15 @@ boundary = BoundaryExplorer(gate="AND", activation="step", w1=1.0, w2=1.0, b=-0.
 boundary
 # %%
 print(boundary.state())
-boundary.controls["b"].value = -1.5
-print(boundary.state())
+# %% [markdown]
+# The same in code, on an explorer of its own (the one above stays as you left it):
+# %%
+solved = BoundaryExplorer(gate="AND", activation="step", w1=1.0, w2=1.0, b=-1.5)
+print(solved.state())
+# %%
+from nnlab.course.neuron import claims
+
+claims
 # %% [markdown]
 # A brute-force search over a grid of weights confirms what the explorer suggests:
 # %%

@@ -39,8 +39,9 @@ print("x =", X, " t =", TARGET, " η =", LR)
 # **Feed forward.** z_j = Σ_i w_ij·O_i (O_i is x_i for an input, y_i for a neuron), and
 # y_j = σ(z_j) = 1/(1 + e^(−z_j)).
 #
-# **Error and loss.** e = t − y (the notes write "Error = y − ŷ" but compute 0.5 − 0.69, that
-# is target minus output). Backprop minimises the loss E = ½(t − y)²; the ½ makes its
+# **Error and loss.** e = t − y: the notes write "Error = y − ŷ", with y the target and ŷ the
+# output, and compute 0.5 − 0.69 = target minus output; here t is the target and y the
+# output, so the same error reads t − y. Backprop minimises the loss E = ½(t − y)²; the ½ makes its
 # derivative −(t − y).
 #
 # **Backpropagation.** For the output neuron δ_j = y_j(1 − y_j)(t_j − y_j); for a hidden neuron
@@ -55,17 +56,13 @@ print("x =", X, " t =", TARGET, " η =", LR)
 # ## The whole step, line by line
 # `net.step(x, t, η)` returns a **trace**: every quantity in the order the notes compute it.
 # `attach_formulas` adds the general formula (built with sympy) and the formula with the
-# numbers put in.
+# numbers put in. The notebook shows the trace as formulas; its plain-text form (what
+# `nnlab backprop --format text` prints, and what nbval compares) has the same lines.
 # %%
 from nnlab.engine.symbolic import attach_formulas
 
 trace = attach_formulas(net.step(X, TARGET, LR))
 trace
-# %% [markdown]
-# The notebook shows the trace as formulas; its plain-text form (what nbval compares and what
-# `nnlab backprop --format text` prints) has the same lines:
-# %%
-print(trace.to_text())
 # %% [markdown]
 # ### Exact arithmetic
 # With `exact_trace`, sympy keeps every number exact: 0.35 becomes 7/20 and y3 stays
@@ -79,13 +76,16 @@ for key in ("z3", "y3", "z4", "e5"):
 assert all(abs(a.value - b.value) < 1e-12 for a, b in zip(exact.records, trace.records))
 # %% [markdown]
 # ## Explore: move any input, weight or η
-# Every line is recomputed as a slider moves. **Next iteration** applies the update and shows
-# the next forward pass with the new weights; the error curve grows one point per iteration.
-# **Back to iteration 1** starts again from the slider values.
+# Every line is recomputed as a slider moves. The weight sliders are the **starting weights**
+# (iteration 1). **Next iteration** applies the update and shows the next forward pass with the
+# new weights (the drawing and the line under the buttons show the weights in use); the error
+# curve grows one point per iteration. **Back to iteration 1** starts again from the slider
+# values; **Reset** brings back the notes' example.
 #
 # **Try:** press *Next iteration* a few times and watch E fall slowly with η = 1. Then set
 # η to 5 and step again: the same descent in fewer steps. Set the target to 0.69 and see δ5
-# (and with it every Δw) nearly vanish: the output is already right.
+# (and with it every Δw) nearly vanish: the output is already right. The list under the
+# explorer says what you should see, each with a preset to paste.
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the numbers it shows are
@@ -95,11 +95,18 @@ from nnlab.views.backprop_view import BackpropExplorer
 explorer = BackpropExplorer()
 explorer
 # %%
-print(explorer.state())
-explorer.next_iteration()
-explorer.next_iteration()
-print(explorer.state())
-explorer.reset()
+print({k: v for k, v in explorer.state().items() if k != "weights_in_use"})
+# %%
+from nnlab.course.backprop import claims
+
+claims
+# %% [markdown]
+# In code, on an explorer of its own (the one above stays as you left it):
+# %%
+stepped = BackpropExplorer()
+stepped.next_iteration()
+stepped.next_iteration()
+print({k: v for k, v in stepped.state().items() if k != "weights_in_use"})
 # %% [markdown]
 # ## Iterations: the notes' "2nd" and "3rd" iteration
 # The same step repeated. `train` runs many iterations fast (numpy only, no sympy, no trace);
