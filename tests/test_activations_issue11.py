@@ -50,3 +50,15 @@ def test_hard_sigmoid_is_the_notes_form_not_torchs():
     doc = A.__doc__
     assert "(Keras's) min(1, max(0, 0.2x + 0.5))" not in doc
     assert "x/6 + 1/2" in doc and "current Keras" in doc
+
+
+@pytest.mark.parametrize("factory", [V.activation_explorer, V.depth_explorer, V.softmax_explorer])
+def test_static_picture_shows_the_markers(factory):
+    from nnlab.views.ui import png_bytes
+
+    e = factory()
+    try:
+        assert e.snapshot_png() == bytes(e.view.image.value)
+        assert e.snapshot_png() != png_bytes(e.view.fig)
+    finally:
+        e.close()

@@ -122,3 +122,17 @@ def test_sliders_keep_a_usable_width_and_rows_wrap(factory):
                    for b in e.widget.children if hasattr(b, "children"))
     finally:
         e.close()
+
+
+@pytest.mark.parametrize("factory", [V.optimizer_explorer, L.learning_rate_explorer, L.batch_explorer])
+def test_static_picture_shows_the_paths(factory):
+    """The PNG carried for static copies is the picture shown, paths included (a fresh draw of
+    the figure would leave out its animated artists)."""
+    from nnlab.views.ui import png_bytes
+
+    e = factory()
+    try:
+        assert e.snapshot_png() == bytes(e.view.image.value)
+        assert e.snapshot_png() != png_bytes(e.view.fig)
+    finally:
+        e.close()
