@@ -96,7 +96,8 @@ def test_cell_change_rebuilds_bars(steps):
     assert len(steps._bars) == (4 + 2) * 2     # i f g o, c, h for 2 units
     steps.controls["cell"].value = "rnn"
     assert len(steps._bars) == 2
-    assert set(steps.state()) == {"cell", "t", "x_t", "h"}
+    assert set(steps.state()) == {"cell", "t", "x_t", "h", "series", "first_input_changed",
+                                  "first_h_changed"}
 
 
 def test_gradient_flow_explorer():
@@ -260,3 +261,37 @@ def test_attention_readout_numbers_are_the_results_intermediates():
                                                                     abs=1.5e-3)
     finally:
         e.close()
+
+
+def test_controls_are_the_whole_state_so_a_preset_and_reset_restore_it(steps):
+    """Edited inputs live in the `inputs` text box; one edited weight (the one chosen) at a time."""
+    line, start = steps.preset(), steps.state()
+    steps.controls["t"].value = 3
+    steps.controls["x"].value = 1.7
+    assert steps.state()["first_input_changed"] == 3
+    assert steps.controls["inputs"].value.split(", ")[2] == "1.7"   # the sequence, in the text box
+    steps.controls["t"].value = 6
+    assert steps.state()["first_input_changed"] == 3
+    steps.controls["inputs"].value = "0, 0, 0, 0, 0, 0, 0, 2"
+    assert steps.controls["x"].value == 0.0 and steps.state()["first_input_changed"] == 1
+    steps.controls["inputs"].value = "0, 0, 9"                    # refused, shown in the explorer
+    assert steps.problem.count("inputs: expected 8 numbers from -2 to 2")
+    steps.controls["weight"].index = 3
+    steps.controls["value"].value = 2.5
+    steps.controls["weight"].index = 5             # the previous weight goes back to its value
+    p0 = R.init_params("gru", 1, 2, seed=steps.seed + R.CELLS.index("gru"))
+    for name in p0:
+        np.testing.assert_array_equal(steps.params["gru"][name], p0[name])
+    steps.controls["inputs"].value = "0, 0, 0, 0, 0, 0, 0, 2"
+    edited, at_edit = steps.preset(), steps.state()
+    steps.controls["value"].value = -2.0
+    steps.controls["t"].value = 2
+    steps.controls["x"].value = -1.9
+    steps.apply_preset(edited)
+    assert steps.preset() == edited and steps.state() == at_edit
+    steps.apply_preset(line)
+    assert steps.state() == start
+    steps.controls["cell"].value = "lstm"
+    steps.controls["value"].value = 1.0
+    steps.reset_controls()
+    assert steps.state() == start

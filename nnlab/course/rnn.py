@@ -11,6 +11,7 @@ import numpy as np
 from ..core import functional as F
 from ..engine.attention import load_word_vectors
 from ..engine.rnn import param_count
+from .claims import Claim, Claims
 from .exercises import Exercise, ExerciseSet
 
 X, H = 1.0, 0.5          # the exercises' x_t and h_(t-1)
@@ -126,4 +127,97 @@ exercises = ExerciseSet("RNN, GRU and LSTM", [
                           (float(np.linalg.norm(word("win") - word("world"))),
                            "that is the distance between the vectors, not the cosine.")],
     ),
+])
+
+
+# -- what notebook 08 tells the learner to try, each checked at its settings (tests/test_claims.py) --
+def _steps(state, name, unit=0):
+    return [v[unit] for v in state["series"][name]]
+
+
+def _gru_moves_by_one_minus_z(s) -> bool:
+    h, z, n = _steps(s, "h"), _steps(s, "z"), _steps(s, "n")
+    return all(abs((h[t + 1] - h[t]) - (1 - z[t]) * (n[t] - h[t])) < 2e-3 for t in range(len(z)))
+
+
+def _lstm_keeps(s) -> bool:
+    f, c = _steps(s, "f"), _steps(s, "c")
+    return min(f) > 0.9 and abs(c[-1]) > 1.5 and all(abs(c[t + 1]) > abs(c[t]) for t in range(len(f)))
+
+
+def _lstm_forgets(s) -> bool:
+    f, c, i, g = _steps(s, "f"), _steps(s, "c"), _steps(s, "i"), _steps(s, "g")
+    return max(f) < 0.1 and all(abs(c[t + 1] - i[t] * g[t]) <= 0.1 * abs(c[t]) + 1e-3
+                                for t in range(len(f)))
+
+
+STEP_CLAIMS = Claims("nnlab.views.rnn_view:factory", [
+    Claim("GRU: each step moves h the share 1 − z of the way from h_(t−1) to the candidate n "
+          "(h_t − h_(t−1) = (1 − z)(n − h_(t−1))).", 'cell="GRU"', _gru_moves_by_one_minus_z,
+          "h_t − h_(t−1) equals (1 − z_t)(n_t − h_(t−1)) at every step, unit 1"),
+    Claim("GRU, b_iz[1] raised to 3: z1 stays above 0.9 and h1 barely moves (less than 0.05 per step).",
+          'cell="GRU"; weight="b_iz[1]"; value=3.0',
+          lambda s: min(_steps(s, "z")) > 0.9
+          and max(abs(a - b) for a, b in zip(_steps(s, "h")[1:], _steps(s, "h"))) < 0.05,
+          "z1 > 0.9 at every step and |h1_t − h1_(t−1)| < 0.05"),
+    Claim("GRU, b_iz[1] lowered to −3: z1 stays below 0.1 and h1 jumps to the candidate n1 "
+          "(within 0.05).", 'cell="GRU"; weight="b_iz[1]"; value=-3.0',
+          lambda s: max(_steps(s, "z")) < 0.1
+          and all(abs(h - n) < 0.05 for h, n in zip(_steps(s, "h")[1:], _steps(s, "n"))),
+          "z1 < 0.1 and |h1_t − n1_t| < 0.05 at every step"),
+    Claim("LSTM, the forget gate's bias b_if[1] raised to 3: f1 stays above 0.9 and c1 carries its "
+          "value across the steps (it keeps growing, past 1.5 in size).",
+          'cell="LSTM"; weight="b_if[1]"; value=3.0', _lstm_keeps,
+          "f1 > 0.9 at every step, |c1| grows at every step and ends above 1.5"),
+    Claim("LSTM, b_if[1] lowered to −3: f1 stays below 0.1 and c1 forgets at every step "
+          "(c1_t ≈ i1·g1 of that step alone).", 'cell="LSTM"; weight="b_if[1]"; value=-3.0',
+          _lstm_forgets, "f1 < 0.1 and |c1_t − i1_t·g1_t| ≤ 0.1·|c1_(t−1)| at every step"),
+    Claim("Change the input at one step (x_5 = 2): only that step and the later ones change.",
+          "t=5; x=2.0", lambda s: s["first_input_changed"] == 5 and s["first_h_changed"] == 5,
+          "the first input and the first hidden state that differ from the original run are both at t = 5"),
+])
+
+FLOW_CLAIMS = Claims("nnlab.views.gradient_flow_view:factory", [
+    Claim("RNN, scale 0.25: the gradient vanishes (‖∂L/∂h_0‖ below 1e-15 of ‖∂L/∂h_T‖ after 30 steps).",
+          "scale=0.25", lambda s: s["rnn_t0"] < 1e-15, "rnn_t0 < 1e-15"),
+    Claim("RNN, scale 3: the gradient grows back through time (above 10 at h_0, tanh).",
+          "scale=3.0", lambda s: s["rnn_t0"] > 10, "rnn_t0 > 10"),
+    Claim("RNN with ReLU, scale 3: it explodes (above 1e6 at h_0).",
+          'scale=3.0; nonlinearity="relu"', lambda s: s["rnn_t0"] > 1e6, "rnn_t0 > 1e6"),
+    Claim("Gate bias b = 0: the GRU's and the LSTM's gradients vanish too (below 1e-3 at h_0, T = 30), "
+          "even more than the tanh RNN's at scale 1 — gating by itself is not magic.",
+          "gate_bias=0.0", lambda s: max(s["gru_t0"], s["lstm_c_t0"], s["lstm_t0"]) < min(1e-3, s["rnn_t0"]),
+          "gru_t0, lstm_t0 and lstm_c_t0 < 1e-3 and < rnn_t0"),
+    Claim("Gate bias b = 3: the gradient along h (GRU) and along c (LSTM, dashed) decays by only "
+          "about 0.95 per step (between 0.9 and 1 on average over the 30 steps); the LSTM's ∂L/∂h_t "
+          "(solid) is smaller, as it reaches back through the gates.", "gate_bias=3.0",
+          lambda s: all(0.9 < s[k] ** (1 / s["T"]) < 1 for k in ("gru_t0", "lstm_c_t0"))
+          and s["lstm_t0"] < s["lstm_c_t0"],
+          "(gru_t0)^(1/T) and (lstm_c_t0)^(1/T) in (0.9, 1); lstm_t0 < lstm_c_t0"),
+    Claim("Sequence length T = 10: the RNN's gradient at h_0 is still above 0.1 of the last one.",
+          "T=10", lambda s: s["rnn_t0"] > 0.1, "rnn_t0 > 0.1 at T = 10"),
+    Claim("T = 80: the longer the sequence, the further the vanishing goes (RNN below 1e-5).",
+          "T=80", lambda s: s["rnn_t0"] < 1e-5, "rnn_t0 < 1e-5 at T = 80"),
+])
+
+
+def _weights_unchanged(s) -> bool:
+    return all(abs(a - b) < 0.005 for a, b in zip(s["bank_weights"], (0.17, 0.37, 0.46)))
+
+
+BANK_CLAIMS = Claims("nnlab.views.attention_view:factory", [
+    Claim("Context word river (0): bank attends to [the, river, bank] with weights 0.17 / 0.37 / 0.46, "
+          "and its new vector leans to river (cos to river above 0.85, to money below 0.5).",
+          "context=0.0", lambda s: _weights_unchanged(s) and s["cos_river"] > 0.85 > 0.5 > s["cos_money"],
+          "bank_weights ≈ (0.17, 0.37, 0.46), cos_river > 0.85, cos_money < 0.5"),
+    Claim("Slide it to money (1): the weights stay at 0.17 / 0.37 / 0.46 (bank is as close to river as "
+          "to money), but the vector they average changes: bank now leans to money.",
+          "context=1.0", lambda s: _weights_unchanged(s) and s["cos_money"] > 0.85 > 0.5 > s["cos_river"],
+          "bank_weights ≈ (0.17, 0.37, 0.46), cos_money > 0.85, cos_river < 0.5"),
+    Claim("Sharpness 0: every word gets weight 1/3.", "sharpness=0.0",
+          lambda s: all(abs(w - 1 / 3) < 1e-4 for w in s["bank_weights"]), "bank_weights all 1/3"),
+    Claim("Sharpness 10: bank attends mostly to itself (weight above 0.6; its key matches its query "
+          "best), “the” gets almost nothing (below 0.05).", "sharpness=10.0",
+          lambda s: s["bank_weights"][2] > 0.6 and s["bank_weights"][0] < 0.05,
+          "bank_weights[2] > 0.6 and bank_weights[0] < 0.05"),
 ])

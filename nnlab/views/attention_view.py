@@ -20,8 +20,10 @@ class AttentionExplorer(Explorer):
 
     def __init__(self, context: float = 0.0, sharpness: float = 3.0):
         self.vectors = A.bank_vectors()
-        self.controls = {"context": slider("context word: river → money", context, 0.0, 1.0, 0.05),
-                         "sharpness": slider("sharpness of W_q", sharpness, 0.0, 10.0, 0.25)}
+        self.controls = {"context": slider("context word: river → money", context, 0.0, 1.0, 0.05,
+                                           width="420px"),
+                         "sharpness": slider("sharpness of W_q", sharpness, 0.0, 10.0, 0.25,
+                                             width="360px")}
         self.mark_main(self.controls["context"])
         fig, (ax1, ax2) = new_figure(760, 300, ncols=2)
         self.fig = fig
@@ -54,8 +56,9 @@ class AttentionExplorer(Explorer):
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
         for c in self.controls.values():
-            c.observe(self._on_change, names="value")
-        self.widget = W.VBox([W.HBox(list(self.controls.values())), self.view.image,
+            self.watch(c, self._on_change)
+        self.widget = W.VBox([W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap")),
+                              self.view.image,
                               self.readout])
         self.update()
 
@@ -65,6 +68,11 @@ class AttentionExplorer(Explorer):
     def result(self):
         return A.bank_in_context(float(self.controls["context"].value),
                                  float(self.controls["sharpness"].value), self.vectors)
+
+    def snapshot_png(self) -> bytes:
+        """The PNG the explorer shows now (a fresh draw of the figure would leave out its
+        animated artists: bars, curves, changing titles)."""
+        return bytes(self.view.image.value)
 
     def state(self) -> dict:
         r = self.result()
@@ -90,3 +98,8 @@ class AttentionExplorer(Explorer):
             f"{fmt_vec(r['contextual'])} (static {fmt_vec(r['static'])}). cos(bank, money) = "
             f"<b>{r['cos_money']:.3f}</b> (static {r['static_cos_money']:.3f}), cos(bank, river) = "
             f"<b>{r['cos_river']:.3f}</b> (static {r['static_cos_river']:.3f}).")
+
+
+def factory() -> AttentionExplorer:
+    """The attention explorer as notebook 08 shows it."""
+    return AttentionExplorer(context=0.0, sharpness=3.0)

@@ -19,33 +19,31 @@ class GradientFlowExplorer(Explorer):
     gate of the LSTM, update gate of the GRU) and the RNN's nonlinearity.
     """
 
-    FLOOR, CEIL = 1e-16, 1e8
-
     def __init__(self, scale: float = 1.0, T: int = 30, gate_bias: float = 0.0,
                  hidden_size: int = 8, seed: int = 0):
         self.hidden_size, self.seed = hidden_size, seed
         self.controls = {
-            "scale": slider("recurrent-weight scale", scale, 0.25, 3.0, 0.05),
+            "scale": slider("recurrent-weight scale", scale, 0.25, 3.0, 0.05, width="400px"),
             "T": W.IntSlider(value=T, min=2, max=80, description="sequence length T",
-                             continuous_update=False, style={"description_width": "initial"}),
-            "gate_bias": slider("gate bias b (keep the memory)", gate_bias, -3.0, 5.0, 0.25),
+                             continuous_update=False, style={"description_width": "initial"},
+                             layout=W.Layout(width="400px")),
+            "gate_bias": slider("gate bias b (keep the memory)", gate_bias, -3.0, 5.0, 0.25,
+                                width="440px"),
             "nonlinearity": W.Dropdown(options=["tanh", "relu"], value="tanh",
                                        description="RNN act."),
         }
         self.mark_main(self.controls["scale"])
-        fig, ax = new_figure(640, 320)
+        fig, ax = new_figure(760, 320)
         self.fig, self.ax = fig, ax
         self.lines = {c: ax.semilogy([0], [1], "-", color=COLORS[c], label=c.upper(), lw=1.8)[0]
                       for c in R.CELLS}
         self.lines["lstm_c"] = ax.semilogy([0], [1], "--", color=COLORS["lstm"], lw=1.2,
-                                           label="LSTM, along the cell state c")[0]
-        ax.set_ylim(self.FLOOR, self.CEIL)
-        ax.set_xlim(0, self.controls["T"].max)
+                                           label="LSTM, along c")[0]
         ax.set_xlabel("steps back from the end, T − t (the loss reads h_T, at 0)")
         ax.set_ylabel("‖∂L/∂h_t‖ / ‖∂L/∂h_T‖")
         self.title = ax.set_title("gradient reaching step t, scale 0.00, gate bias 0.00", fontsize=10)
         ax.grid(alpha=0.3, which="major")
-        ax.legend(fontsize=8, loc="lower right")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))   # beside the curves
         fig.tight_layout()
         self.view = FigureView(fig, "gradient norm reaching each earlier time step",
                                animated=[*self.lines.values(), self.title])
@@ -53,9 +51,11 @@ class GradientFlowExplorer(Explorer):
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
         for c in self.controls.values():
-            c.observe(self._on_change, names="value")
-        self.widget = W.VBox([W.HBox([self.controls["scale"], self.controls["T"]]),
-                              W.HBox([self.controls["gate_bias"], self.controls["nonlinearity"]]),
+            self.watch(c, self._on_change)
+        wrap = W.Layout(flex_flow="row wrap")   # on a narrow page a slider moves down, never shrinks
+        self.widget = W.VBox([W.HBox([self.controls["scale"], self.controls["T"]], layout=wrap),
+                              W.HBox([self.controls["gate_bias"], self.controls["nonlinearity"]],
+                                     layout=wrap),
                               self.view.image, self.readout])
         self.update()
 
@@ -71,6 +71,11 @@ class GradientFlowExplorer(Explorer):
         return {"rnn": R.gradient_flow("rnn", nonlinearity=c["nonlinearity"].value, **kw),
                 "gru": R.gradient_flow("gru", **kw), "lstm": lstm_h, "lstm_c": lstm_c}
 
+    def snapshot_png(self) -> bytes:
+        """The PNG the explorer shows now (a fresh draw of the figure would leave out its
+        animated artists: bars, curves, changing titles)."""
+        return bytes(self.view.image.value)
+
     def state(self) -> dict:
         cur = self.curves()
         c = self.controls
@@ -81,14 +86,35 @@ class GradientFlowExplorer(Explorer):
             s[f"{k}_t0"] = float(f"{v[0]:.3g}")
         return s
 
+    def follow_data(self, cur: dict, T: int) -> bool:
+        """Axis limits that show every curve (whole decades, at least 1e-2…1e1; a gradient of 0
+        is drawn at the bottom); True when they changed (the background must be redrawn)."""
+        vals = np.concatenate(list(cur.values()))
+        pos = vals[vals > 0]
+        lo = min(-2, int(np.floor(np.log10(pos.min())))) if pos.size else -2
+        hi = max(1, int(np.ceil(np.log10(pos.max())))) if pos.size else 1
+        limits = (10.0 ** max(lo, -300), 10.0 ** min(hi, 300), T)
+        if limits == getattr(self, "_limits", None):
+            return False
+        self._limits = limits
+        self.ax.set_ylim(limits[0], limits[1])
+        self.ax.set_xlim(0, T)
+        return True
+
     def update(self) -> None:
         cur = self.curves()
         T = int(self.controls["T"].value)
-        back = T - np.arange(T + 1)     # steps back from the end: a fixed axis, no full redraw
+        back = T - np.arange(T + 1)     # steps back from the end
+        full = self.follow_data(cur, T)
         for k, v in cur.items():
-            self.lines[k].set_data(back, np.clip(v, self.FLOOR, self.CEIL))
+            self.lines[k].set_data(back, np.clip(v, self.ax.get_ylim()[0], None))
         self.title.set_text(f"gradient reaching step t, scale {self.controls['scale'].value:.2f}, "
                             f"gate bias {self.controls['gate_bias'].value:.2f}")
-        self.view.refresh()
+        self.view.refresh(full=full)
         self.readout.value = ("‖∂L/∂h_0‖ relative to ‖∂L/∂h_T‖: " + ", ".join(
             f"{k.upper().replace('_C', ' (c)')} <b>{v[0]:.3g}</b>" for k, v in cur.items()))
+
+
+def factory() -> GradientFlowExplorer:
+    """The gradient-flow explorer as notebook 08 shows it."""
+    return GradientFlowExplorer(scale=1.0, T=30, gate_bias=0.0)

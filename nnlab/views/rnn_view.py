@@ -117,8 +117,11 @@ class TimeStepExplorer(Explorer):
     """Step through a short sequence in an RNN, GRU or LSTM cell (hidden size 2, input 1).
 
     Controls: the cell, the time step t (main), the input x_t at that step, a chosen weight
-    and its value. Shows every gate of step t as bars, h (and c) over time, and the formulas
-    with the numbers of step t.
+    and its value. The controls are the whole state (so a preset line restores it): the input
+    slider edits x_t of the step shown, and the text box `inputs` shows (and takes) the whole
+    input sequence; the value slider edits the chosen weight, the others keep their original
+    values. Shows every gate of step t as bars, h (and c) over time, and the formulas with the
+    numbers of step t.
     """
 
     HIDDEN = 2
@@ -131,16 +134,23 @@ class TimeStepExplorer(Explorer):
         self.seed = seed
         self.params = {c: R.init_params(c, 1, self.HIDDEN, seed=seed + k)
                        for k, c in enumerate(R.CELLS)}
+        # what Reset brings back besides the controls: the inputs and weights they edit
+        self.default_inputs = self.inputs.copy()
+        self.default_params = {c: {n: a.copy() for n, a in p.items()} for c, p in self.params.items()}
         T = self.inputs.size
         self.controls = {
             "cell": W.Dropdown(options=[("RNN (tanh)", "rnn"), ("GRU", "gru"), ("LSTM", "lstm")],
                                value=cell, description="cell"),
+            "inputs": W.Text(value=format_inputs(self.inputs), description="inputs x_1…x_T",
+                             continuous_update=False, style={"description_width": "initial"},
+                             layout=W.Layout(width="420px")),
             "t": W.IntSlider(value=1, min=1, max=T, description="time step t",
-                             continuous_update=False, style={"description_width": "initial"}),
-            "x": slider("input x_t", float(self.inputs[0]), -2.0, 2.0, 0.1),
+                             continuous_update=False, style={"description_width": "initial"},
+                             layout=W.Layout(width="360px")),
+            "x": slider("input x_t", float(self.inputs[0]), *X_RANGE, 0.1, width="360px"),
             "weight": W.Dropdown(options=self._weight_options(cell), description="weight",
-                                 layout=W.Layout(width="260px")),
-            "value": slider("its value", 0.0, -3.0, 3.0, 0.05),
+                                 layout=W.Layout(width="300px")),
+            "value": slider("its value", 0.0, -3.0, 3.0, 0.05, width="360px"),
         }
         self.mark_main(self.controls["t"])
         self._quiet = False
@@ -154,10 +164,11 @@ class TimeStepExplorer(Explorer):
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
         for name, c in self.controls.items():
-            c.observe(getattr(self, f"_on_{name}"), names="value")
-        self.widget = W.VBox([W.HBox([self.controls["cell"], self.controls["t"]]),
-                              W.HBox([self.controls["x"]]),
-                              W.HBox([self.controls["weight"], self.controls["value"]]),
+            self.watch(c, getattr(self, f"_on_{name}"))
+        wrap = W.Layout(flex_flow="row wrap")
+        self.widget = W.VBox([W.HBox([self.controls["cell"], self.controls["t"]], layout=wrap),
+                              W.HBox([self.controls["x"], self.controls["inputs"]], layout=wrap),
+                              W.HBox([self.controls["weight"], self.controls["value"]], layout=wrap),
                               self.view.image, self.readout])
         self.update()
 
@@ -180,8 +191,34 @@ class TimeStepExplorer(Explorer):
         p = self.params[self.controls["cell"].value][name]
         return float(p[row] if col is None else p[row, col])
 
+    def reset_controls(self, *_ignored) -> None:
+        """The controls, the inputs and the weights back to what the explorer was made with."""
+        self.inputs[:] = self.default_inputs
+        self.restore_params()
+        super().reset_controls()
+        self.update(full=True)
+
+    def apply_preset(self, text: str) -> None:
+        """As Explorer.apply_preset, but the cell first: the weight's choices depend on the cell."""
+        cell = [p for p in str(text).split(";") if p.split("=")[0].strip() == "cell"]
+        before = self.control_values()
+        try:
+            if cell:
+                super().apply_preset(cell[0])
+            super().apply_preset(text)
+        except ValueError:
+            self.set_control_values(before)
+            raise
+
     # callbacks ---------------------------------------------------------------------------
+    def restore_params(self) -> None:
+        """Every weight back to the explorer's original (only the chosen weight differs from them)."""
+        for c, p in self.default_params.items():
+            for n, a in p.items():
+                self.params[c][n][...] = a
+
     def _on_cell(self, _=None):
+        self.restore_params()
         self._quiet = True
         try:
             self.controls["weight"].options = self._weight_options(self.controls["cell"].value)
@@ -197,6 +234,17 @@ class TimeStepExplorer(Explorer):
     def _animated(self):
         return [*self._bars, self._bar_title, self._x_line, *self._h_lines, self._t_line]
 
+    def _on_inputs(self, _=None):
+        if self._quiet:
+            return
+        self.inputs[:] = parse_inputs(self.controls["inputs"].value, self.inputs.size)
+        self._quiet = True
+        try:
+            self.controls["x"].value = float(self.inputs[self.controls["t"].value - 1])
+        finally:
+            self._quiet = False
+        self.update()
+
     def _on_t(self, _=None):
         self._quiet = True
         try:
@@ -209,11 +257,17 @@ class TimeStepExplorer(Explorer):
         if self._quiet:
             return
         self.inputs[self.controls["t"].value - 1] = float(self.controls["x"].value)
+        self._quiet = True
+        try:
+            self.controls["inputs"].value = format_inputs(self.inputs)
+        finally:
+            self._quiet = False
         self.update()
 
     def _on_weight(self, _=None):
         if self._quiet:
             return
+        self.restore_params()                    # one edited weight at a time: the one chosen
         self._quiet = True
         try:
             self.controls["value"].value = self._weight_value()
@@ -250,8 +304,7 @@ class TimeStepExplorer(Explorer):
         self._bars = ax.bar(xs, np.zeros(len(items)), color=[GATE_COLORS[n] for n, _ in items])
         ax.set_xticks(xs, [f"{n}{u + 1}" for n, u in items], fontsize=8)
         ax.axhline(0, color="#444", lw=0.8)
-        lo = -1.05 if cell != "lstm" else -2.05
-        ax.set_ylim(lo, -lo)
+        self._bar_limit = None          # set by update(): the axis follows the run's values
         ax.set_ylabel("value at step t")
         self._bar_title = ax.set_title("LSTM at step t = 1: gates and state", fontsize=10)
         ax.grid(alpha=0.3, axis="y")
@@ -275,19 +328,42 @@ class TimeStepExplorer(Explorer):
         """Step t of the run, as the cells computed it."""
         return self.run().step(int(self.controls["t"].value))
 
+    def snapshot_png(self) -> bytes:
+        """The PNG the explorer shows now (a fresh draw of the figure would leave out its
+        animated artists: bars, curves, changing titles)."""
+        return bytes(self.view.image.value)
+
     def state(self) -> dict:
-        st = self.step()
+        """Step t's gates and states (rounded to 4 places), and the same for every step: `series`
+        name -> one [unit 1, unit 2] per step t = 1..T (h and c also at t = 0); `first_input_changed`
+        and `first_h_changed`: the first step whose input / hidden state differs from the run on
+        the explorer's original inputs with the same weights (None when none does)."""
+        run = self.run()
+        st = run.step(int(self.controls["t"].value))
         out = {"cell": st.cell, "t": st.t, "x_t": round(float(st.x[0]), 4)}
-        for name, v in st.gates.items():
-            out[name] = [round(float(a), 4) for a in v]
-        if st.c is not None:
-            out["c"] = [round(float(a), 4) for a in st.c]
-        out["h"] = [round(float(a), 4) for a in st.h]
+        out.update(step_values(st))
+        steps = [step_values(run.step(t)) for t in range(1, run.T + 1)]
+        series = {name: [s[name] for s in steps] for name in steps[0]}
+        series["h"] = [rounded(run.hs[0, 0])] + series["h"]
+        if run.cs is not None:
+            series["c"] = [rounded(run.cs[0, 0])] + series["c"]
+        out["series"] = series
+        original = R.run_sequence(st.cell, self.default_inputs[:, None], self.params[st.cell])
+        out["first_input_changed"] = first_true(self.inputs != self.default_inputs)
+        out["first_h_changed"] = first_true(np.any(run.hs[1:, 0] != original.hs[1:, 0], axis=1))
         return out
 
     def update(self, full: bool = False) -> None:
         run = self.run()
         st = run.step(int(self.controls["t"].value))
+        # gates lie in (−1, 1); the LSTM's cell state can grow by up to 1 per step: the bar axis
+        # covers every value of the whole run, so it does not jump while t moves
+        top = 1.0 if run.cs is None else max(1.0, float(np.max(np.abs(run.cs[:, 0]))))
+        limit = 1.05 * (np.ceil(top * 4) / 4)
+        if limit != self._bar_limit:
+            self._bar_limit = limit
+            self.ax_bar.set_ylim(-limit, limit)
+            full = True
         vals = dict(st.gates, h=st.h)
         if st.c is not None:
             vals["c"] = st.c
@@ -300,6 +376,45 @@ class TimeStepExplorer(Explorer):
         self._t_line.set_xdata([st.t, st.t])
         self.view.refresh(full=full)
         self.readout.value = "<br>".join(explain_step(st))
+
+
+X_RANGE = (-2.0, 2.0)   # the input slider's range
+
+
+def format_inputs(xs) -> str:
+    return ", ".join(f"{round(float(v), 4):g}" for v in xs)
+
+
+def parse_inputs(text: str, T: int) -> np.ndarray:
+    """The text box's input sequence: T numbers in the input slider's range, comma-separated."""
+    lo, hi = X_RANGE
+    try:
+        xs = np.array([float(p) for p in str(text).split(",")])
+    except ValueError:
+        xs = None
+    if xs is None or xs.size != T or not np.all(np.isfinite(xs)) or np.any((xs < lo) | (xs > hi)):
+        raise ValueError(f"inputs: expected {T} numbers from {lo:g} to {hi:g} separated by commas, "
+                         f"got {text!r}")
+    return xs
+
+
+def rounded(v) -> list:
+    return [round(float(a), 4) for a in np.ravel(v)]
+
+
+def step_values(st: R.Step) -> dict:
+    """A step's gates, c (LSTM) and h, each a list over the hidden units, rounded to 4 places."""
+    out = {name: rounded(v) for name, v in st.gates.items()}
+    if st.c is not None:
+        out["c"] = rounded(st.c)
+    out["h"] = rounded(st.h)
+    return out
+
+
+def first_true(flags):
+    """1-based index of the first True (None when there is none)."""
+    hits = np.flatnonzero(np.asarray(flags))
+    return int(hits[0]) + 1 if hits.size else None
 
 
 def explain_step(st: R.Step) -> list[str]:

@@ -27,6 +27,7 @@ import numpy as np
 import sympy as sp
 
 from nnlab.core.environment import environment_report
+from nnlab.course.rnn import BANK_CLAIMS, FLOW_CLAIMS, STEP_CLAIMS
 from nnlab.engine import attention as A
 from nnlab.engine import rnn as R
 from nnlab.engine.optim import SGD, Adam
@@ -111,35 +112,35 @@ assert R.param_count("lstm", 10, 64) == 4 * (64 * 10 + 64 * 64 + 2 * 64)
 # The explorer runs a short sequence of 8 input values through a cell with 2 hidden units.
 # **Move the time step t** (the main slider): the bars show every gate of that step, the
 # cell state c (LSTM) and the hidden state h; the right panel shows h over the whole
-# sequence; below, every formula with the numbers of step t.
-#
-# Things to try:
-# - Choose the **GRU** and watch z: where z is near 1 the hidden state barely moves from one
-#   step to the next (it is kept); where z is small, h jumps to the candidate n.
-# - Choose the **LSTM**, pick the weight `b_if[1]` (the forget gate's bias of unit 1) and
-#   raise it to 3: f1 goes to ~0.95 and c1 carries its value across steps; lower it to −3 and
-#   c1 forgets at every step.
-# - Change the **input x_t** at one step: only that step and the later ones change.
+# sequence; below, every formula with the numbers of step t. Pick a **weight** (for example
+# `b_if[1]`, the LSTM forget gate's bias of unit 1) and set **its value**; change the
+# **input x_t** of the step shown (the box *inputs* holds the whole sequence and takes a new
+# one, 8 numbers from −2 to 2). Each sentence below is checked by the tests at its preset
+# (paste the preset into the box under the explorer):
+# %%
+STEP_CLAIMS
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints the numbers it shows.
 steps = RV.factory()
 steps
 # %%
-print(steps.state())
-# %%
-steps.controls["cell"].value = "lstm"
-steps.controls["t"].value = 4
-print(steps.state())
+print({k: v for k, v in steps.state().items() if k != "series"})
 # %% [markdown]
-# The explorer computes with the same cells as above; the state it shows at step 4 is the
-# result of four single steps of `lstm_cell`:
+# The explorer computes with the same cells as above. A second explorer (not displayed, so
+# the one above keeps its settings), on the LSTM at step 4: the state it shows is the result
+# of four single steps of `lstm_cell`:
 # %%
+demo = RV.TimeStepExplorer(cell="lstm")
+demo.controls["t"].value = 4
+shown = demo.state()
+print({k: v for k, v in shown.items() if k != "series"})
 h_, c_ = np.zeros(2), np.zeros(2)
 for t in range(4):
-    (h_, c_), _ = R.lstm_cell(np.array([steps.inputs[t]]), (h_, c_), **steps.params["lstm"])
-assert np.allclose(h_, steps.state()["h"], atol=1e-4)
+    (h_, c_), _ = R.lstm_cell(np.array([demo.inputs[t]]), (h_, c_), **demo.params["lstm"])
+assert np.allclose(h_, shown["h"], atol=1e-4)
 print("h_4 by four single steps:", np.round(h_, 4))
+demo.close()
 # %% [markdown]
 # ## 3. Many-to-one, one-to-many, many-to-many
 # The course's applications map onto three ways of unrolling a cell: a sentence in, one
@@ -202,29 +203,28 @@ print("\n".join(lines))
 # `nnlab.engine.rnn.bptt` returns ∂L/∂h_t for **every** earlier t. The explorer plots its norm,
 # relative to ‖∂L/∂h_T‖, for a loss that reads only the last hidden state, with W_hh = scale ×
 # an orthogonal matrix; the horizontal axis counts the steps back from the end (T − t), so
-# the left end of each curve is h_T and the right end h_0. Things to try:
-# - **scale** (main slider) from 0.25 to 3 with the RNN: the curve tilts from vanishing to
-#   exploding (switch the RNN to ReLU to see the explosion clearly).
-# - **gate bias b = 0**: the GRU and LSTM gates sit near 0.5, and their gradients vanish too —
-#   gating by itself is not magic.
-# - **gate bias b = 3**: the GRU's update gate keeps σ(3) ≈ 0.95 of the old state and the
-#   LSTM's forget gate keeps 0.95 of the old cell state: the gradient along h (GRU) and along
-#   c (LSTM, dashed) now decays by only ~0.95 per step — the “memory highway” that lets the
-#   gated cells learn long dependencies. (The LSTM's ∂L/∂h_t, solid, reaches back through the
-#   gates, so it starts lower, but then runs parallel to the dashed line.)
-# - the **sequence length T**: the longer the sequence, the further the vanishing goes.
+# the left end of each curve is h_T and the right end h_0. Move the **scale** (main slider),
+# the **gate bias b** (with b = 0 the GRU and LSTM gates sit near 0.5; with b = 3 the GRU's
+# update gate keeps σ(3) ≈ 0.95 of the old state and the LSTM's forget gate 0.95 of the old
+# cell state: the “memory highway” that lets the gated cells learn long dependencies), the
+# RNN's activation and the **sequence length T**. Checked by the tests at each preset:
+# %%
+FLOW_CLAIMS
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints the numbers it shows.
-flow = GV.GradientFlowExplorer(scale=1.0, T=30, gate_bias=0.0)
+flow = GV.factory()
 flow
 # %%
 print(flow.state())
+# %% [markdown]
+# The same explorer's numbers with gate bias 3 (a second instance: the one above keeps its settings):
 # %%
-flow.controls["gate_bias"].value = 3.0
-print(flow.state())
-s3 = flow.state()
+demo = GV.GradientFlowExplorer(scale=1.0, T=30, gate_bias=3.0)
+s3 = demo.state()
+print(s3)
 assert s3["gru_t0"] > 5 * s3["rnn_t0"] and s3["lstm_c_t0"] > 5 * s3["rnn_t0"]
+demo.close()
 # %% [markdown]
 # The same numbers in a table: ‖∂L/∂h_0‖ / ‖∂L/∂h_T‖ after T = 30 steps.
 # %%
@@ -257,10 +257,14 @@ for cell in R.CELLS:
     m = R.SequenceModel(cell, xs.shape[2], 16, 4, seed=SEED, gate_bias=0.0 if cell == "rnn" else 3.0)
     hist = m.fit(xs, ys, Adam(lr=0.02), steps=200, batch_size=32, seed=SEED)
     memory[cell] = (m.accuracy(xs, ys), m.accuracy(xt, yt), hist)
-    lines.append(f"{cell.upper():5s} train accuracy {memory[cell][0]:.3f}   "
-                 f"test accuracy {memory[cell][1]:.3f}")
+    if cell == "rnn":   # at chance its exact accuracy is noise (it moves with the last bit of a sum)
+        assert memory[cell][0] < 0.35 and memory[cell][1] < 0.35
+        lines.append(f"{cell.upper():5s} at chance: train and test accuracy below 0.35 (chance 0.25)")
+    else:
+        lines.append(f"{cell.upper():5s} train accuracy {memory[cell][0]:.3f}   "
+                     f"test accuracy {memory[cell][1]:.3f}")
 print("\n".join(lines))
-assert memory["gru"][1] > 0.9 and memory["lstm"][1] > 0.9 and memory["rnn"][1] < 0.6
+assert memory["gru"][1] > 0.9 and memory["lstm"][1] > 0.9
 # %%
 RV.show(RV.draw_training({c.upper(): memory[c][2] for c in R.CELLS},
                          "remember the first symbol (T = 30): training loss"))
@@ -347,9 +351,12 @@ for hsz in (50, 128, 200, 256, 512, 1024):
     lines.append(f"{hsz:7d} {R.param_count('rnn', 300, hsz):10,d} {R.param_count('gru', 300, hsz):10,d} "
                  f"{R.param_count('lstm', 300, hsz):10,d} {two:13,d}")
 print("\n".join(lines))
+ratio = R.param_count("lstm", 300, 512) / R.param_count("rnn", 300, 1024)
+print(f"LSTM 512 / RNN 1024: {ratio:.2f}×;  LSTM 512 / RNN 512: "
+      f"{R.param_count('lstm', 300, 512) / R.param_count('rnn', 300, 512):.2f}×")
 # %% [markdown]
-# An LSTM of hidden size 512 has 4× the parameters of an RNN of the same size, and about 1.8×
-# those of an RNN of hidden size 1024 — and the h·h term makes every doubling of the hidden
+# An LSTM of hidden size 512 has 4× the parameters of an RNN of the same size, and about 1.2×
+# those of an RNN of hidden size 1024 (printed above) — and the h·h term makes every doubling of the hidden
 # size roughly quadruple the recurrent weights. The notes' remark that LSTMs and GRUs “allow
 # for higher hidden sizes than vanilla RNNs because they prevent vanishing gradients” needs
 # two corrections: gates **mitigate** vanishing gradients (section 4: with gates near 0.5
@@ -380,7 +387,7 @@ print("\n".join(lines))
 # keeps capitals treats them as two words.
 # %%
 print(f"cos(The, the) = {A.cosine_similarity(wv['The'], wv['the']):.3f}")
-#
+# %% [markdown]
 # ### The “bank” problem
 # “I went to the bank to deposit money” and “we sat on the river bank”: a static embedding
 # (Word2Vec, GloVe) gives “bank” **one** vector in both. With made-up 3-D vectors whose axes
@@ -427,19 +434,25 @@ print("\n".join(lines))
 # encoded; and every word is updated at once, in parallel — no step waits for the previous
 # one, which answers the RNN's slow sequential training.)
 #
-# The explorer uses the short sentence “the ⟨w⟩ bank”. **Slide the context word** from river
-# (0) to money (1) and watch the attention weights of “bank” (bottom row of the heatmap) and
-# its new vector; **sharpness** scales the queries: at 0 every word gets weight 1/3; large
-# values make bank attend mostly to the word most similar to it.
+# The explorer uses the short sentence “the ⟨w⟩ bank”, ⟨w⟩ = (1 − context)·river +
+# context·money. **Slide the context word** from river (0) to money (1) and watch the
+# attention weights of “bank” (the numbers in the heatmap's bottom row) and its new vector.
+# The weights do **not** move: bank's vector is as close to river as to money (bank·river =
+# bank·money), so its query matches either context word equally; what changes is the vector
+# they average, and so bank's new vector. **Sharpness** scales the queries. Checked by the
+# tests at each preset:
+# %%
+BANK_CLAIMS
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints the numbers it shows.
-bank = AV.AttentionExplorer(context=0.0, sharpness=3.0)
+bank = AV.factory()
 bank
 # %%
-before = bank.state()
-bank.controls["context"].value = 1.0
-print(f"{before}\n{bank.state()}")
+print(bank.state())
+money_side = AV.AttentionExplorer(context=1.0, sharpness=3.0)   # its own instance
+print(money_side.state())
+money_side.close()
 # %% [markdown]
 # A last slip in the notes: they date the introduction of transformers to 2018 and, a line
 # later, the seminal paper to 2017. The paper (Vaswani et al., “Attention Is All You Need”)
