@@ -225,9 +225,12 @@ def press_main_control(page) -> tuple[str, callable]:
         direction = {"key": "ArrowRight"}
 
         def step():
-            now, top = h.get_attribute("aria-valuenow"), h.get_attribute("aria-valuemax")
-            if now is not None and top is not None and float(now) >= float(top):
-                direction["key"] = "ArrowLeft"
+            now, low, top = (h.get_attribute(a) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
+            if None not in (now, low, top):  # bounce between the ends of a short range
+                if float(now) >= float(top):
+                    direction["key"] = "ArrowLeft"
+                elif float(now) <= float(low):
+                    direction["key"] = "ArrowRight"
             h.focus()
             page.evaluate(ARM_JS)
             h.press(direction["key"])
