@@ -311,7 +311,11 @@ class Explorer:
     def snapshot_png(self) -> bytes | None:
         """A PNG of the current picture (the first figure) for static copies, or None."""
         views = getattr(self, "views", None) or []
-        return png_bytes(views[0].fig) if views else None
+        if not views:
+            return None
+        shown = getattr(getattr(views[0], "image", None), "value", b"")
+        # the PNG the widget shows now (blitted artists included); a redraw would leave them out
+        return bytes(shown) if shown else png_bytes(views[0].fig)
 
     def _ipython_display_(self):  # shown by IPython.display / as a cell's last expression
         from IPython.display import display
