@@ -178,7 +178,8 @@ def _option_name(message: str) -> str:
     """Library messages name arguments ('layers: ...'); the CLI names options ('--layers: ...')."""
     head, _, rest = message.partition(":")
     mapping = {"layers": "--layers", "activation": "--activation", "seed": "--seed",
-               "x": "--x", "target": "--target", "lr": "--lr", "iterations": "--iterations"}
+               "x": "--x", "target": "--target", "lr": "--lr", "iterations": "--iterations",
+               "exact": "--exact"}
     key = head.split("[")[0]
     if key in ("weights", "biases"):
         return f"--{key}{head[len(key):]}:{rest}"

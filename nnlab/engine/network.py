@@ -30,6 +30,7 @@ Sequential step (per-layer method calls on 1 × n rows) takes 0.68 s for 10,000 
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -129,6 +130,11 @@ def backprop_step(Ws, Bs, fs, slopes, x, t, lr, train_biases):
     return zs, ys, err, ds, dWs, dBs
 
 
+def divergence_message(iteration: int, what: str, advice: str) -> str:
+    """The one line a diverged computation raises: where it left the finite numbers and why."""
+    return f"diverged at iteration {iteration}: {what} overflowed; {advice}"
+
+
 def parse_layers(spec) -> tuple[int, ...]:
     """'2,2,1' or [2, 2, 1] -> (2, 2, 1); at least an input and an output layer."""
     if isinstance(spec, str):
@@ -189,10 +195,15 @@ class Network:
         given_w = dict(weights or {})
         given_b = {} if biases in (None, False, True) else dict(biases)
         names = proto.weight_index()
+        seen = {}
         for key in given_w:
-            if proto.resolve_weight(key) is None:
+            pos = proto.resolve_weight(key)
+            if pos is None:
                 V.fail("weights", f"weight names of this {proto.shape_text()} network "
                                   f"({', '.join(names)})", key)
+            if pos in seen:   # w13 and w1_3 name one weight
+                raise ValueError(f"weights: {key} is given twice (as {seen[pos]} and {key})")
+            seen[pos] = key
         Ws = []
         for li, (a, b) in enumerate(zip(layers, layers[1:])):
             W = np.empty((a, b))
@@ -206,11 +217,15 @@ class Network:
         Bs = None
         if biases not in (None, False):
             Bs = [np.array([draw_value(rng) for _ in range(b)]) for b in layers[1:]]
+            seen_b = {}
             for key, val in given_b.items():
                 pos = proto.resolve_bias(key)
                 if pos is None:
                     V.fail("biases", f"bias names of this {proto.shape_text()} network "
                                      f"({', '.join(proto.bias_names())})", key)
+                if pos in seen_b:
+                    raise ValueError(f"biases: {key} is given twice (as {seen_b[pos]} and {key})")
+                seen_b[pos] = key
                 Bs[pos[0]][pos[1]] = V.finite_number(f"biases[{key}]", val)
         return cls(layers, acts, Ws, Bs, bool(freeze_biases))
 
@@ -313,10 +328,20 @@ class Network:
         x, t, lr = self.check_inputs(x, t, lr)
         new = self.copy()
         fs, slopes = self.functions()
-        zs, ys, err, ds, dWs, dBs = backprop_step(new.weights, new.biases, fs, slopes, x, t, lr,
-                                                  self.biases is not None and not self.freeze_biases)
-        _, ys_after = new.forward(x)
-        loss_after = 0.5 * float(np.sum((t - ys_after[-1]) ** 2))
+        with np.errstate(all="ignore"):   # an overflow is reported below, in words
+            zs, ys, err, ds, dWs, dBs = backprop_step(new.weights, new.biases, fs, slopes, x, t, lr,
+                                                      self.biases is not None
+                                                      and not self.freeze_biases)
+            _, ys_after = new.forward(x)
+            loss = 0.5 * float(np.sum(err ** 2))
+            loss_after = 0.5 * float(np.sum((t - ys_after[-1]) ** 2))
+        if not (np.isfinite(loss) and all(np.all(np.isfinite(a)) for a in (*zs, *ds, *dWs))):
+            raise ValueError(divergence_message(1, "the loss" if not np.isfinite(loss) else
+                                                "the update", "use smaller inputs or weights, or "
+                                                "lower the learning rate"))
+        if not np.isfinite(loss_after) or not all(np.all(np.isfinite(w)) for w in new.weights):
+            raise ValueError(divergence_message(1, "the loss after the update",
+                                                "lower the learning rate"))
         return build_trace(self, new, x, t, lr, zs, ys, err, ds, dWs, dBs, loss_after)
 
     def apply(self, trace) -> "Network":
@@ -341,10 +366,20 @@ class Network:
         train_b = Bs is not None and not net.freeze_biases
         fs, slopes = self.functions()
         outputs = np.empty((iterations, self.layers[-1]))
-        for k in range(iterations):
-            outputs[k] = backprop_step(Ws, Bs, fs, slopes, x, t, lr, train_b)[1][-1]
-        errors = t - outputs
-        losses = 0.5 * np.einsum("ij,ij->i", errors, errors)
+        # an overflow is checked once at the end (cheap) and then located; np.errstate around
+        # the loop would slow every ufunc call a little, a warnings filter costs nothing per step
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for k in range(iterations):
+                outputs[k] = backprop_step(Ws, Bs, fs, slopes, x, t, lr, train_b)[1][-1]
+            errors = t - outputs
+            losses = 0.5 * np.einsum("ij,ij->i", errors, errors)
+        if not np.all(np.isfinite(losses)):
+            k = int(np.argmin(np.isfinite(losses)))   # the first loss that is not finite
+            raise ValueError(divergence_message(k + 1, "the loss", "lower the learning rate"))
+        if not all(np.all(np.isfinite(w)) for w in Ws):
+            raise ValueError(divergence_message(iterations, "the weights",
+                                                "lower the learning rate"))
         return net, outputs, losses
 
 

@@ -26,9 +26,21 @@ def fit_line(x, y) -> tuple[float, float]:
     y = V.finite_array("y", y, shape=(len(x),))
     if len(x) < 2 or np.ptp(x) == 0:
         V.fail("x", "at least two different x values")
-    xm, ym = x.mean(), y.mean()
-    m = float(np.sum((x - xm) * (y - ym)) / np.sum((x - xm) ** 2))
-    return m, float(ym - m * xm)
+    # the same formula on x and y divided by their largest size, so that the squares of values
+    # near 1e200 do not overflow (the scale comes back in m = (sy/sx)·m_scaled, c = sy·c_scaled)
+    sx, sy = float(np.max(np.abs(x))), float(np.max(np.abs(y))) or 1.0
+    u, v = x / sx, y / sy
+    um, vm = u.mean(), v.mean()
+    m_scaled = float(np.sum((u - um) * (v - vm)) / np.sum((u - um) ** 2))
+    with np.errstate(all="ignore"):
+        m, c = m_scaled * (sy / sx), sy * float(vm - m_scaled * um)
+    if not (np.isfinite(m) and np.isfinite(c)):
+        raise ValueError(f"x, y: the fitted line's slope or intercept is beyond the float range "
+                         f"(m = {m}, c = {c}); rescale the data")
+    return m, c
+
+
+GD_MAX_STEPS = 100_000   # about a second; more is refused rather than left running
 
 
 def gd_line(x, y, lr=0.05, steps=2000) -> tuple[float, float, np.ndarray]:
@@ -36,14 +48,22 @@ def gd_line(x, y, lr=0.05, steps=2000) -> tuple[float, float, np.ndarray]:
     x = V.finite_array("x", x, ndim=1)
     y = V.finite_array("y", y, shape=(len(x),))
     lr = V.finite_number("lr", lr, minimum=0, strict_min=True)
-    steps = V.positive_int("steps", steps)
+    steps = V.positive_int("steps", steps, maximum=GD_MAX_STEPS)
     m = c = 0.0
     losses = np.empty(steps)
-    for k in range(steps):
-        err = m * x + c - y
-        losses[k] = float(np.mean(err**2))
-        m -= lr * 2 * float(np.mean(err * x))
-        c -= lr * 2 * float(np.mean(err))
+    with np.errstate(all="ignore"):   # checked once at the end, then located
+        for k in range(steps):
+            err = m * x + c - y
+            losses[k] = float(np.mean(err**2))
+            m -= lr * 2 * float(np.mean(err * x))
+            c -= lr * 2 * float(np.mean(err))
+    if not np.all(np.isfinite(losses)):
+        k = int(np.argmin(np.isfinite(losses)))
+        raise ValueError(f"diverged at step {k + 1}: the mean squared error overflowed; lower the "
+                         "learning rate lr")
+    if not (np.isfinite(m) and np.isfinite(c)):
+        raise ValueError(f"diverged at step {steps}: the slope or intercept overflowed; lower the "
+                         "learning rate lr")
     return m, c, losses
 
 

@@ -206,8 +206,25 @@ def exact_number(v) -> sp.Expr:
     return sp.nsimplify(sp.Rational(repr(float(v))))
 
 
+EXACT_MAX_PARAMETERS = 16   # weights + biases; the exact expressions grow with every layer
+
+
+def check_exact_size(network: Network) -> None:
+    """Refuse a network too large for exact arithmetic (the work grows without a useful bound:
+    a 2-50-50-1 network ran for minutes) with a one-line ValueError."""
+    n = len(network.weight_index()) + (len(network.bias_names()) if network.biases is not None else 0)
+    if len(network.layers) > 3 or n > EXACT_MAX_PARAMETERS:
+        raise ValueError(f"exact: exact arithmetic is offered for networks with at most one hidden "
+                         f"layer and {EXACT_MAX_PARAMETERS} weights and biases; this "
+                         f"{network.shape_text()} network has {len(network.layers) - 2} hidden "
+                         f"layer(s) and {n}: leave out exact arithmetic")
+
+
 def exact_trace(network: Network, x, t, lr, digits: int = 30) -> Trace:
-    """The trace with every value computed by sympy in exact arithmetic (strings in r.exact)."""
+    """The trace with every value computed by sympy in exact arithmetic (strings in r.exact).
+
+    Only for small networks (`check_exact_size`)."""
+    check_exact_size(network)
     trace = network.step(x, t, lr)
     attach_formulas(trace)
     exprs = formulas(network)
