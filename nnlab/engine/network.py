@@ -336,12 +336,11 @@ class Network:
             loss = 0.5 * float(np.sum(err ** 2))
             loss_after = 0.5 * float(np.sum((t - ys_after[-1]) ** 2))
         if not (np.isfinite(loss) and all(np.all(np.isfinite(a)) for a in (*zs, *ds, *dWs))):
-            raise ValueError(divergence_message(1, "the loss" if not np.isfinite(loss) else
-                                                "the update", "use smaller inputs or weights, or "
-                                                "lower the learning rate"))
+            what = "the loss" if not np.isfinite(loss) else "the update"
+            raise ValueError(divergence_message(1, what, "use smaller inputs or weights, or lower "
+                                                         "the learning rate"))
         if not np.isfinite(loss_after) or not all(np.all(np.isfinite(w)) for w in new.weights):
-            raise ValueError(divergence_message(1, "the loss after the update",
-                                                "lower the learning rate"))
+            raise ValueError(divergence_message(1, "the loss after the update", "lower the learning rate"))
         return build_trace(self, new, x, t, lr, zs, ys, err, ds, dWs, dBs, loss_after)
 
     def apply(self, trace) -> "Network":
@@ -366,8 +365,8 @@ class Network:
         train_b = Bs is not None and not net.freeze_biases
         fs, slopes = self.functions()
         outputs = np.empty((iterations, self.layers[-1]))
-        # an overflow is checked once at the end (cheap) and then located; np.errstate around
-        # the loop would slow every ufunc call a little, a warnings filter costs nothing per step
+        # overflow: checked once at the end, then located (a warnings filter costs nothing per
+        # step; np.errstate around the loop slowed every ufunc call)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             for k in range(iterations):
