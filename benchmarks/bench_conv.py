@@ -87,13 +87,18 @@ def slider_ms(explorer, values):
 
 
 def sliders(repeats):
-    from nnlab.views.cnn_view import PoolingExplorer
+    from nnlab.engine.cnn import CNN, load_digits
+    from nnlab.views.cnn_view import FeatureMapExplorer, PoolingExplorer
     from nnlab.views.conv_view import ConvExplorer
 
+    x, y = load_digits()
+    maps = FeatureMapExplorer(CNN(conv_channels=(16,), seed=0), x[:450], y[:450])
     return {"06 ConvExplorer (kernel centre w22)":
             slider_ms(ConvExplorer(), [round(v, 2) for v in np.linspace(-2, 2, repeats)]),
             "07 PoolingExplorer (kernel size)":
-            slider_ms(PoolingExplorer(), [1 + i % 4 for i in range(repeats)])}
+            slider_ms(PoolingExplorer(), [1 + i % 4 for i in range(repeats)]),
+            "07 FeatureMapExplorer (test digit; 16 filters, untrained)":
+            slider_ms(maps, [1 + i for i in range(repeats)])}
 
 
 def main(argv=None):

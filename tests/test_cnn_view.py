@@ -150,4 +150,4 @@ def test_pooling_pictures_carry_their_numbers(pool):
     shown = [t.get_text() for t in pool._labels if t.get_visible()]
     want = [f"{v:g}" for v in np.asarray(pool.state()["output"]).ravel()]
     assert shown == want and len(shown) == 4
-    assert pool._im_out.colorbar is not None
+    assert pool._im_out.colorbar is not None and pool.snapshot_png() == pool.view.image.value

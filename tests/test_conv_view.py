@@ -196,8 +196,14 @@ def test_feature_map_colours_are_centred_on_zero_with_a_colour_bar(ex, photo):
     assert s["colour_limits"] == (-limit, limit)
     assert s["map_min"] == round(float(direct.min()), 4) and s["map_max"] == round(float(direct.max()), 4)
     assert ex._im_out.get_clim() == pytest.approx((-limit, limit), abs=1e-4)
-    assert ex._im_out.colorbar is not None and ex._im_out.get_cmap().name == "RdBu_r"
-    assert "response" in ex._im_out.colorbar.ax.get_ylabel()
+    assert ex._im_out.get_cmap().name == "RdBu_r"
+    # the colour bar's three labels give the symmetric limits, written from the direct map
+    assert [t.get_text() for t in ex._bar_labels] == [f"−{limit:.2f}", "0", f"{limit:.2f}"]
+    before = ex.view.image.value
+    ex.controls["w22"].value = 2.0              # a kernel change: the labels follow
+    new = ex.state()["colour_limits"][1]
+    assert ex._bar_labels[2].get_text() == f"{new:.2f}" and ex.view.image.value != before
+    assert ex.snapshot_png() == ex.view.image.value
 
 
 def test_photo_correlation_is_the_pixels_under_the_window_centres(ex, photo):

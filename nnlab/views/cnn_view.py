@@ -77,7 +77,9 @@ class PoolingExplorer(Explorer):
         bar = fig.colorbar(self._im_out, cax=fig.add_axes((0.89, 0.15, 0.025, 0.7)))
         bar.set_label("value", fontsize=8)
         bar.ax.tick_params(labelsize=7)
-        self.view = FigureView(fig, "pooling of the 4×4 image")
+        self.view = FigureView(fig, "pooling of the 4×4 image",
+                               animated=[self._im_out, *self._labels, self._cell, self._win, self._title])
+        self._n = None
         self.views = [self.view]
         self.readout = W.HTML()
         self.tables = W.HTML()
@@ -135,6 +137,10 @@ class PoolingExplorer(Explorer):
                 "padding": size.padding, "output": np.round(ex["output"], 4).tolist(),
                 "cell": cell["cell"], "cell_value": round(cell["value"], 4)}
 
+    def snapshot_png(self) -> bytes:
+        """The picture as shown (blitted: a plain draw would leave out the animated artists)."""
+        return self.view.image.value
+
     def state(self) -> dict:
         return self._state(self.explain())
 
@@ -162,7 +168,9 @@ class PoolingExplorer(Explorer):
         self._win.set_width(k)
         self._win.set_height(k)
         self._title.set_text(f"{st['mode']} pool k={k}, s={size.stride}, p={size.padding}: {n}×{n}")
-        self.view.refresh()
+        full = self._n != n            # new axis limits for the output: redraw the background too
+        self._n = n
+        self.view.refresh(full=full)
         pad_note = " (padding: −∞ for max, zeros counted for avg, as torch)" if size.padding else ""
         rows, cols = cell["rows"], cell["cols"]
         self.tables.value = (
@@ -218,9 +226,15 @@ class FeatureMapExplorer(Explorer):
         self._pool_key = [k for k in maps if k.startswith("maxpool")][-1]
         h, wd = maps[self._relu_key].shape[1:]
         hp, wp = maps[self._pool_key].shape[1:]
-        self._im_r = ax_r.imshow(_mosaic(maps[self._relu_key], self._cols), cmap="magma", vmin=0)
+        # one activation scale for every test digit, so that the colour bar stays put and a slider
+        # change redraws only the digit, its title and the two mosaics (blitting)
+        relu_at = [i for i, layer in enumerate(model.layers) if layer.name == "relu"][-1]
+        top = float(model.forward(self.images, upto=relu_at + 1).max()) or 1.0   # all at once
+        self._im_r = ax_r.imshow(_mosaic(maps[self._relu_key], self._cols), cmap="magma", vmin=0,
+                                 vmax=top)
         ax_r.set_title(f"maps after ReLU, {h}×{wd}", fontsize=10)
-        self._im_p = ax_p.imshow(_mosaic(maps[self._pool_key], self._cols), cmap="magma", vmin=0)
+        self._im_p = ax_p.imshow(_mosaic(maps[self._pool_key], self._cols), cmap="magma", vmin=0,
+                                 vmax=top)
         ax_p.set_title(f"after 2×2 max pool, {hp}×{wp}", fontsize=10)
         for ax in axes.ravel():
             ax.set_xticks([])
@@ -235,12 +249,17 @@ class FeatureMapExplorer(Explorer):
             bar.set_label(label, fontsize=8)
             bar.ax.tick_params(labelsize=7)
         fig.tight_layout()
-        self.view = FigureView(fig, "filters and feature maps")
+        self.view = FigureView(fig, "filters and feature maps",
+                               animated=[self._im_in, self._t_in, self._im_r, self._im_p])
         self.views = [self.view]
         self.readout = W.HTML()
         self.watch(self.controls["index"], lambda _c: self.update())
         self.widget = W.VBox([self.controls["index"], self.readout, self.view.image])
         self.update()
+
+    def snapshot_png(self) -> bytes:
+        """The picture as shown (blitted: a plain draw would leave out the animated artists)."""
+        return self.view.image.value
 
     def state(self) -> dict:
         i = self.controls["index"].value
@@ -253,10 +272,8 @@ class FeatureMapExplorer(Explorer):
         img = self.images[st["index"]]
         maps = self.model.feature_maps(img)
         self._im_in.set_data(img)
-        top = float(max(maps[self._relu_key].max(), maps[self._pool_key].max())) or 1.0
         for im, key in ((self._im_r, self._relu_key), (self._im_p, self._pool_key)):
             im.set_data(_mosaic(maps[key], self._cols))
-            im.set_clim(0, top)   # one scale for both (pooling keeps the largest values)
         ok = "✔" if st["label"] == st["prediction"] else "✘"
         self._t_in.set_text(f"digit {st['label']} → {st['prediction']} {ok}")
         self.view.refresh()

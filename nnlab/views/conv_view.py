@@ -78,7 +78,9 @@ class ConvExplorer(Explorer):
         fig_in, ax_in = new_figure(330, 300)
         self._im_in = ax_in.imshow(self.image, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
         ax_in.set_title(f"input photograph {self.image.shape[0]}×{self.image.shape[1]}", fontsize=9)
-        fig_in.colorbar(self._im_in, ax=ax_in, shrink=0.8).set_label("brightness", fontsize=8)
+        bar_in = fig_in.colorbar(self._im_in, ax=ax_in, shrink=0.8)
+        bar_in.set_label("brightness", fontsize=8)
+        bar_in.ax.tick_params(labelsize=7)
         from matplotlib.patches import Rectangle
 
         self._box = Rectangle((0, 0), 3, 3, fill=False, edgecolor="#ff3030", linewidth=1.5)
@@ -86,9 +88,19 @@ class ConvExplorer(Explorer):
         fig_out, ax_out = new_figure(330, 300)
         self._im_out = ax_out.imshow(np.zeros((2, 2)), cmap="RdBu_r", vmin=-1, vmax=1,
                                      interpolation="nearest")
-        bar = fig_out.colorbar(self._im_out, ax=ax_out, shrink=0.8)
+        # the colour bar spans −1..1 of the colormap, its three labels (−m, 0, m) are our own text:
+        # a kernel change then redraws only the map, the marker, the title and these labels
+        from matplotlib.cm import ScalarMappable
+        from matplotlib.colors import Normalize
+        from matplotlib.transforms import offset_copy
+
+        bar = fig_out.colorbar(ScalarMappable(Normalize(-1, 1), "RdBu_r"), ax=ax_out, shrink=0.8,
+                               ticks=[-1, 0, 1])
+        bar.ax.set_yticklabels(["−0.00", "0", "0.00"], fontsize=7, alpha=0)   # room for the labels
         bar.set_label("response (red > 0, blue < 0)", fontsize=8)
-        bar.ax.tick_params(labelsize=7)
+        at = offset_copy(bar.ax.transAxes, fig_out, x=6, units="points")
+        self._bar_labels = [bar.ax.text(1, y, "", transform=at, va="center", ha="left", fontsize=7)
+                            for y in (0, 0.5, 1)]
         (self._dot,) = ax_out.plot([0], [0], "s", mfc="none", mec="#00a000", mew=1.5, ms=6)
         self._title = ax_out.set_title("feature map", fontsize=9)
         for ax in (ax_in, ax_out):   # no tick labels: text dominates the redraw time
@@ -99,8 +111,11 @@ class ConvExplorer(Explorer):
         fig_in.tight_layout()
         fig_out.tight_layout()
         self._ax_out = ax_out
-        self.view = FigureView(fig_out, "the feature map")
-        self.input_view = FigureView(fig_in, "the photograph, with the window of the chosen cell")
+        self.view = FigureView(fig_out, "the feature map",
+                               animated=[self._im_out, self._dot, *self._bar_labels])
+        self.input_view = FigureView(fig_in, "the photograph, with the window of the chosen cell",
+                                     animated=[self._box])
+        self._shape = None
         self.views = [self.view, self.input_view]
         self._where = None
         self.formula = W.HTML()
@@ -180,9 +195,9 @@ class ConvExplorer(Explorer):
 
     @staticmethod
     def _correlation(a, b) -> float:
-        a, b = a.ravel() - a.mean(), b.ravel() - b.mean()
-        den = float(np.sqrt(np.dot(a, a) * np.dot(b, b)))
-        return float(np.dot(a, b) / den) if den > 0 else 0.0
+        a, b = a.ravel() - a.mean(), b.ravel() - b.mean()   # element-wise: no BLAS call
+        den = float(np.sqrt((a * a).sum() * (b * b).sum()))
+        return float((a * b).sum() / den) if den > 0 else 0.0
 
     def _state(self, ex) -> dict:
         rows, cell = ex["rows"], ex["cell"]
@@ -196,6 +211,10 @@ class ConvExplorer(Explorer):
                 "colour_limits": (-round(ex["limit"], 4), round(ex["limit"], 4)),
                 "photo_correlation": round(self._correlation(ex["map"], ex["centres"]), 4)}
 
+    def snapshot_png(self) -> bytes:
+        """The picture as shown (blitted: a plain draw would leave out the animated artists)."""
+        return self.view.image.value
+
     def state(self) -> dict:
         return self._state(self.explain())
 
@@ -208,13 +227,17 @@ class ConvExplorer(Explorer):
         self._im_out.set_data(ex["map"])
         self._im_out.set_extent((-0.5, wo - 0.5, ho - 0.5, -0.5))
         self._im_out.set_clim(-ex["limit"], ex["limit"])   # centred on zero
+        for label, v in zip(self._bar_labels, (-ex["limit"], 0.0, ex["limit"])):
+            label.set_text(f"{v:.2f}".replace("-", "−") if v else "0")
+        full = self._shape != (ho, wo)     # new axis limits: the background is redrawn too
+        self._shape = (ho, wo)
         self._ax_out.set_xlim(-0.5, wo - 0.5)
         self._ax_out.set_ylim(ho - 0.5, -0.5)
         r, c = cell["cell"]
         top, left = cell["top_left"]
         self._dot.set_data([c], [r])
-        self._title.set_text(f"feature map {ho}×{wo}")
-        self.view.refresh()
+        self._title.set_text(f"feature map {ho}×{wo}")   # changes with the shape only: background
+        self.view.refresh(full=full)
         if self._where != (top, left):
             self._where = (top, left)
             self._box.set_xy((left - 0.5, top - 0.5))
