@@ -295,3 +295,29 @@ def test_controls_are_the_whole_state_so_a_preset_and_reset_restore_it(steps):
     steps.controls["value"].value = 1.0
     steps.reset_controls()
     assert steps.state() == start
+
+
+def test_gradient_flow_axes_follow_the_curves():
+    """Every curve inside the axes (the ReLU RNN's explosion was clipped at 1e8 on a fixed axis)."""
+    e = GV.factory()
+    try:
+        for preset in ('scale=3.0; nonlinearity="relu"; T=80', "scale=0.25; T=80", "scale=1.0; T=7"):
+            e.apply_preset(preset)
+            lo, hi = e.ax.get_ylim()
+            cur = e.curves()
+            vals = np.concatenate(list(cur.values()))
+            assert hi >= vals.max() and lo <= vals[vals > 0].min(), preset
+            assert e.ax.get_xlim()[1] >= e.state()["T"]
+        assert e.snapshot_png() == e.view.image.value     # the picture shown, curves included
+    finally:
+        e.close()
+
+
+def test_lstm_bars_cover_the_cell_state():
+    e = RV.factory()
+    try:
+        e.apply_preset('cell="LSTM"; weight="b_if[1]"; value=3.0; t=8')
+        c = np.abs(np.concatenate(e.state()["series"]["c"]))
+        assert e.ax_bar.get_ylim()[1] >= c.max() > 2.0     # c1 reaches about -2.3
+    finally:
+        e.close()

@@ -87,18 +87,23 @@ class GradientFlowExplorer(Explorer):
         return s
 
     def follow_data(self, cur: dict, T: int) -> bool:
-        """Axis limits that show every curve (whole decades, at least 1e-2…1e1; a gradient of 0
-        is drawn at the bottom); True when they changed (the background must be redrawn)."""
+        """Axis limits that show every curve; True when they changed (the background must then be
+        redrawn, which costs several blits: so the limits move in steps and only when needed).
+
+        y: whole decades, with two decades of margin, kept while every curve fits inside them and
+        they are at most six decades looser than needed (a gradient of 0 is drawn at the bottom);
+        x: 0 to T rounded up to a multiple of 10."""
         vals = np.concatenate(list(cur.values()))
         pos = vals[vals > 0]
         lo = min(-2, int(np.floor(np.log10(pos.min())))) if pos.size else -2
         hi = max(1, int(np.ceil(np.log10(pos.max())))) if pos.size else 1
-        limits = (10.0 ** max(lo, -300), 10.0 ** min(hi, 300), T)
-        if limits == getattr(self, "_limits", None):
+        xmax = 10 * int(np.ceil(T / 10))
+        old = getattr(self, "_limits", None)
+        if old is not None and old[2] == xmax and lo - 6 <= old[0] <= lo and hi <= old[1] <= hi + 6:
             return False
-        self._limits = limits
-        self.ax.set_ylim(limits[0], limits[1])
-        self.ax.set_xlim(0, T)
+        self._limits = (max(lo - 2, -300), min(hi + 2, 300), xmax)
+        self.ax.set_ylim(10.0 ** self._limits[0], 10.0 ** self._limits[1])
+        self.ax.set_xlim(0, xmax)
         return True
 
     def update(self) -> None:
