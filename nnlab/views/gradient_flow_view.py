@@ -8,7 +8,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..engine import rnn as R
-from .rnn_view import COLORS
+from .rnn_figures import COLORS
 from .ui import Explorer, FigureView, new_figure, slider
 
 
