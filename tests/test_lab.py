@@ -146,6 +146,10 @@ def test_make_lab_prints_the_address_last_and_the_server_answers_it(clone, tmp_p
         assert schema["fetchNews"]["default"] == "false"
         assert (clone / "work" / "00_start_here.ipynb").exists()
         assert git(clone, "status", "--porcelain", "--untracked-files=all") == ""
+        proc.terminate()                     # as `kill` or Ctrl-C: the server stops with it
+        assert proc.wait(timeout=30) == 0
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5)
     finally:
         proc.terminate()
         try:

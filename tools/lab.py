@@ -134,29 +134,32 @@ def start(work: Path = WORK, port: int | None = None, timeout: float = 120) -> i
     token = secrets.token_hex(24)
     log_path = work / ".lab.log"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(lab_command(port, token, work), stdout=log,
-                                stderr=subprocess.STDOUT, cwd=work)
-    print(f"Starting JupyterLab (log: {shown(log_path)}; Ctrl-C stops it) ...", flush=True)
-    if not wait_ready(proc, port, token, timeout):
-        proc.terminate()
-        tail = log_path.read_text()[-2000:]
-        print(f"error: JupyterLab did not start; the end of its log:\n{tail}", file=sys.stderr)
-        return 1
-    url = lab_url(port, token)
-    print("Open this address in your browser:", flush=True)
-    print(url, flush=True)
-    if can_open_browser():
-        webbrowser.open(url)
+        # its own session: Ctrl-C reaches this script only, which stops the server cleanly
+        # (JupyterLab itself would ask "Shut down this Jupyter server (y/[n])?")
+        proc = subprocess.Popen(lab_command(port, token, work), stdout=log, stdin=subprocess.DEVNULL,
+                                stderr=subprocess.STDOUT, cwd=work, start_new_session=True)
     signal.signal(signal.SIGTERM, stop)   # `kill` stops JupyterLab too, like Ctrl-C
     try:
+        print(f"Starting JupyterLab (log: {shown(log_path)}; Ctrl-C stops it) ...", flush=True)
+        if not wait_ready(proc, port, token, timeout):
+            tail = log_path.read_text()[-2000:]
+            print(f"error: JupyterLab did not start; the end of its log:\n{tail}", file=sys.stderr)
+            return 1
+        url = lab_url(port, token)
+        print("Open this address in your browser:", flush=True)
+        print(url, flush=True)
+        if can_open_browser():
+            webbrowser.open(url)
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         return 0
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def main(argv=None) -> int:
