@@ -233,11 +233,11 @@ class Explorer:
         return "; ".join(f"{name}={json.dumps(plain(shown(c)), ensure_ascii=False)}"
                          for name, c in self.settable().items())
 
-    def parse_preset(self, text) -> dict:
-        """name -> value for each entry of a preset line, checked against its control (ValueError if not)."""
+    def preset_entries(self, text) -> list:
+        """(name, value) for each entry of a preset line, in order; names and JSON checked."""
         if not isinstance(text, str):
             raise ValueError(f"preset: expected a line such as {self.preset()!r}, got {text!r}")
-        controls, out = self.settable(), {}
+        controls, out = self.settable(), []
         for part in (p.strip() for p in text.split(";")):
             if not part:
                 continue
@@ -247,19 +247,32 @@ class Explorer:
                 known = ", ".join(controls)
                 raise ValueError(f"preset: expected name=value with a name among {known}, got {part!r}")
             try:
-                value = json.loads(raw)
+                out.append((name, json.loads(raw)))
             except json.JSONDecodeError:
                 raise ValueError(f"preset: {name}: expected a JSON value (a number, \"text\" or "
                                  f"[a, list]), got {raw.strip()!r}") from None
-            out[name] = check_value(name, controls[name], value)
         return out
 
+    def parse_preset(self, text) -> dict:
+        """name -> value of a preset line, each checked against its control as it is now."""
+        return {name: check_value(name, self.settable()[name], value)
+                for name, value in self.preset_entries(text)}
+
     def apply_preset(self, text: str) -> None:
-        """Set the controls to the values of a `preset()` line (the others keep theirs)."""
-        values = self.parse_preset(text)
-        for _ in range(2):  # twice: a control may have clamped another's range on the way
-            for name, value in values.items():
-                assign(self.settable()[name], value)
+        """Set the controls to the values of a `preset()` line, in its order (the others keep theirs).
+
+        Each entry is checked just before it is set, so an entry may rely on an earlier one (a
+        choice whose options depend on another choice). A bad entry leaves every control as it was."""
+        entries = self.preset_entries(text)
+        before = self.control_values()
+        try:
+            for _ in range(2):  # twice: a control may have clamped another's range on the way
+                for name, value in entries:
+                    control = self.settable()[name]
+                    assign(control, check_value(name, control, value))
+        except ValueError:
+            self.set_control_values(before)
+            raise
 
     def toolbar(self) -> W.Widget:
         """The Reset button and the preset box shown under the explorer."""
