@@ -2,7 +2,8 @@
 import ipywidgets as W
 import pytest
 
-from nnlab.views.ui import SLIDER_MIN_PX, Explorer, FigureView, fit_narrow_screens, new_figure, slider
+from nnlab.views.controls import SLIDER_MIN_PX, fit_narrow_screens
+from nnlab.views.ui import Explorer, FigureView, new_figure, slider
 
 
 class Toy(Explorer):

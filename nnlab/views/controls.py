@@ -65,3 +65,25 @@ def check_value(name, control, value):
     if isinstance(control.value, str) and not isinstance(value, str):
         raise ValueError(f"preset: {name}: expected \"text\", got {value!r}")
     return value
+
+
+SLIDER_MIN_PX = 300         # label (up to ~150 px) + track (>= 80 px) + readout (~60 px)
+LABEL_PX_PER_CHAR = 8       # JupyterLab's 13 px sans-serif, a little generously
+TRACK_AND_READOUT_PX = 190  # a track of at least 100 px and a readout of 6 to 8 characters
+
+
+def fit_narrow_screens(widget) -> None:
+    """Rows wrap instead of squeezing their children, and no slider shrinks below SLIDER_MIN_PX
+    (or the width it was given), so on a laptop screen (1024 px with the file browser open) every
+    slider keeps a usable track and every readout its digits: a slider that does not fit moves to
+    the next line."""
+    for child in getattr(widget, "children", ()):
+        fit_narrow_screens(child)
+    if isinstance(widget, W.HBox) and not widget.layout.flex_flow:
+        widget.layout.flex_flow = "row wrap"
+    if isinstance(widget, (W.FloatSlider, W.IntSlider, W.FloatLogSlider, W.SelectionSlider,
+                           W.FloatRangeSlider, W.IntRangeSlider)) and not widget.layout.min_width:
+        declared = widget.layout.width or ""
+        px = int(declared[:-2]) if declared.endswith("px") and declared[:-2].isdigit() else 0
+        label = LABEL_PX_PER_CHAR * len(widget.description or "")   # the label is as wide as its text
+        widget.layout.min_width = f"{max(px, SLIDER_MIN_PX, int(label) + TRACK_AND_READOUT_PX)}px"

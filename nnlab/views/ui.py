@@ -25,7 +25,7 @@ import ipywidgets as W
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .controls import assign, check_value, plain, shown
+from .controls import assign, check_value, fit_narrow_screens, plain, shown
 
 MAIN_CLASS = "nnlab-main"
 
@@ -261,15 +261,39 @@ class Explorer:
     def apply_preset(self, text: str) -> None:
         """Set the controls to the values of a `preset()` line, in its order (the others keep theirs).
 
-        Each entry is checked just before it is set, so an entry may rely on an earlier one (a
-        choice whose options depend on another choice). A bad entry leaves every control as it was."""
+        Two passes: the first sets each entry that fits the ranges and options as they are then,
+        the second sets and checks every entry again, so an entry may depend on an earlier or a
+        later one (a choice whose options depend on another choice, a slider whose range depends
+        on another slider). A value that fitted its control before another entry narrowed the
+        control's range is kept as the control clamps it; a value that never fits (a wrong name,
+        option or type, a number outside every range it had) is refused, and a refused line
+        leaves every control as it was."""
         entries = self.preset_entries(text)
         before = self.control_values()
-        try:
-            for _ in range(2):  # twice: a control may have clamped another's range on the way
-                for name, value in entries:
-                    control = self.settable()[name]
+        fitted = set()                  # entries that fitted their control at some point
+        for name, value in entries:
+            try:
+                check_value(name, self.settable()[name], value)
+                fitted.add(name)
+            except ValueError:
+                pass
+        for name, value in entries:     # first pass: what fits now (a range may depend on a later entry)
+            control = self.settable()[name]
+            try:
+                assign(control, check_value(name, control, value))
+                fitted.add(name)
+            except ValueError:
+                pass
+        try:                            # second pass: every entry against the final ranges
+            for name, value in entries:
+                control = self.settable()[name]
+                try:
                     assign(control, check_value(name, control, value))
+                except ValueError:
+                    if name not in fitted:
+                        raise
+                    # it fitted before another entry narrowed its range: the control keeps the
+                    # nearest value it allows, as it does when the learner moves that other control
         except ValueError:
             self.set_control_values(before)
             raise
@@ -352,28 +376,6 @@ class Explorer:
         for control in getattr(self, "controls", {}).values():
             control.close()
         close_tree(getattr(self, "_frame", None) or self.widget)
-
-
-SLIDER_MIN_PX = 300         # label (up to ~150 px) + track (>= 80 px) + readout (~60 px)
-LABEL_PX_PER_CHAR = 8       # JupyterLab's 13 px sans-serif, a little generously
-TRACK_AND_READOUT_PX = 190  # a track of at least 100 px and a readout of 6 to 8 characters
-
-
-def fit_narrow_screens(widget) -> None:
-    """Rows wrap instead of squeezing their children, and no slider shrinks below SLIDER_MIN_PX
-    (or the width it was given), so on a laptop screen (1024 px with the file browser open) every
-    slider keeps a usable track and every readout its digits: a slider that does not fit moves to
-    the next line."""
-    for child in getattr(widget, "children", ()):
-        fit_narrow_screens(child)
-    if isinstance(widget, W.HBox) and not widget.layout.flex_flow:
-        widget.layout.flex_flow = "row wrap"
-    if isinstance(widget, (W.FloatSlider, W.IntSlider, W.FloatLogSlider, W.SelectionSlider,
-                           W.FloatRangeSlider, W.IntRangeSlider)) and not widget.layout.min_width:
-        declared = widget.layout.width or ""
-        px = int(declared[:-2]) if declared.endswith("px") and declared[:-2].isdigit() else 0
-        label = LABEL_PX_PER_CHAR * len(widget.description or "")   # the label is as wide as its text
-        widget.layout.min_width = f"{max(px, SLIDER_MIN_PX, int(label) + TRACK_AND_READOUT_PX)}px"
 
 
 def close_tree(widget) -> None:
