@@ -21,10 +21,6 @@ def _esc(s: str) -> str:
 class ActivationExplorer(Explorer):
     """Dropdown (activation) + sliders (input x, α): f and f' on one plot, the input marked."""
 
-    def snapshot_png(self) -> bytes:
-        """The picture as shown, animated artists (paths, markers) included."""
-        return bytes(self.view.image.value)
-
     def __init__(self, name="sigmoid", x=1.0, alpha=None):
         act = A.get(name)
         self.controls = {
@@ -147,10 +143,6 @@ class DepthExplorer(Explorer):
 
     MAX = 30
 
-    def snapshot_png(self) -> bytes:
-        """The picture as shown, animated artists (paths, markers) included."""
-        return bytes(self.view.image.value)
-
     def __init__(self, depth=10, x=0.5, w=1.0):
         self.controls = {"depth": W.IntSlider(value=depth, min=1, max=self.MAX, description="layers",
                                               continuous_update=False,
@@ -249,10 +241,6 @@ def depth_explorer(**kw) -> DepthExplorer:
 # ---------------------------------------------------------------------------------------------
 class SoftmaxExplorer(Explorer):
     """Softmax of four scores with a temperature slider and an 'outlier' score slider."""
-
-    def snapshot_png(self) -> bytes:
-        """The picture as shown, animated artists (paths, markers) included."""
-        return bytes(self.view.image.value)
 
     def __init__(self, scores=(2.0, 1.0, 0.5, 0.0), temperature=1.0):
         self.base = np.array(scores, dtype=float)

@@ -69,11 +69,6 @@ class AttentionExplorer(Explorer):
         return A.bank_in_context(float(self.controls["context"].value),
                                  float(self.controls["sharpness"].value), self.vectors)
 
-    def snapshot_png(self) -> bytes:
-        """The PNG the explorer shows now (a fresh draw of the figure would leave out its
-        animated artists: bars, curves, changing titles)."""
-        return bytes(self.view.image.value)
-
     def state(self) -> dict:
         r = self.result()
         return {"context": round(float(self.controls["context"].value), 4),

@@ -137,10 +137,6 @@ class PoolingExplorer(Explorer):
                 "padding": size.padding, "output": np.round(ex["output"], 4).tolist(),
                 "cell": cell["cell"], "cell_value": round(cell["value"], 4)}
 
-    def snapshot_png(self) -> bytes:
-        """The picture as shown (blitted: a plain draw would leave out the animated artists)."""
-        return self.view.image.value
-
     def state(self) -> dict:
         return self._state(self.explain())
 
@@ -256,10 +252,6 @@ class FeatureMapExplorer(Explorer):
         self.watch(self.controls["index"], lambda _c: self.update())
         self.widget = W.VBox([self.controls["index"], self.readout, self.view.image])
         self.update()
-
-    def snapshot_png(self) -> bytes:
-        """The picture as shown (blitted: a plain draw would leave out the animated artists)."""
-        return self.view.image.value
 
     def state(self) -> dict:
         i = self.controls["index"].value

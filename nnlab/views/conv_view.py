@@ -211,10 +211,6 @@ class ConvExplorer(Explorer):
                 "colour_limits": (-round(ex["limit"], 4), round(ex["limit"], 4)),
                 "photo_correlation": round(self._correlation(ex["map"], ex["centres"]), 4)}
 
-    def snapshot_png(self) -> bytes:
-        """The picture as shown (blitted: a plain draw would leave out the animated artists)."""
-        return self.view.image.value
-
     def state(self) -> dict:
         return self._state(self.explain())
 

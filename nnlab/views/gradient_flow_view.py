@@ -71,11 +71,6 @@ class GradientFlowExplorer(Explorer):
         return {"rnn": R.gradient_flow("rnn", nonlinearity=c["nonlinearity"].value, **kw),
                 "gru": R.gradient_flow("gru", **kw), "lstm": lstm_h, "lstm_c": lstm_c}
 
-    def snapshot_png(self) -> bytes:
-        """The PNG the explorer shows now (a fresh draw of the figure would leave out its
-        animated artists: bars, curves, changing titles)."""
-        return bytes(self.view.image.value)
-
     def state(self) -> dict:
         cur = self.curves()
         c = self.controls

@@ -25,10 +25,6 @@ def sized(width: str = "360px", min_width: str = "280px") -> W.Layout:
 class LearningRateExplorer(Explorer):
     """Plain GD on the bowl ½(x² + κy²): too low crawls, too high overshoots, past 2/λ_max diverges."""
 
-    def snapshot_png(self) -> bytes:
-        """The picture as shown, animated artists (paths, markers) included."""
-        return bytes(self.view.image.value)
-
     def __init__(self, lr=0.05, condition=10.0, steps=40):
         st = {"description_width": "initial"}
         self.controls = {
@@ -137,10 +133,6 @@ class BatchExplorer(Explorer):
     """GD (all 200 examples), SGD (1) and mini-batch GD (batch-size slider) on the linreg data."""
 
     COLOURS = {"GD": "#1f77b4", "SGD": "#d62728", "mini-batch": "#2ca02c"}
-
-    def snapshot_png(self) -> bytes:
-        """The picture as shown, animated artists (paths, markers) included."""
-        return bytes(self.view.image.value)
 
     def __init__(self, batch_size=16, lr=0.05, steps=150, seed=0):
         self.x, self.y = S.load_linreg()

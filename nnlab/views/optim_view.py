@@ -67,10 +67,6 @@ def rows_html(rows) -> str:
 class OptimizerExplorer(Explorer):
     """Race the course's optimizers over a surface: paths, loss vs step, one update line by line."""
 
-    def snapshot_png(self) -> bytes:
-        """The picture as shown, animated artists (paths, markers) included."""
-        return bytes(self.view.image.value)
-
     def __init__(self, surface="bowl", optimizers=("gd", "momentum", "rmsprop", "adam"), lr=0.05,
                  steps=100, form="torch", condition=10.0, seed=0):
         self.seed = seed

@@ -246,11 +246,6 @@ class TimeStepExplorer(Explorer):
         """Step t of the run, as the cells computed it."""
         return self.run().step(int(self.controls["t"].value))
 
-    def snapshot_png(self) -> bytes:
-        """The PNG the explorer shows now (a fresh draw of the figure would leave out its
-        animated artists: bars, curves, changing titles)."""
-        return bytes(self.view.image.value)
-
     def state(self) -> dict:
         """Step t's gates and states (rounded to 4 places), and the same for every step: `series`
         name -> one [unit 1, unit 2] per step t = 1..T (h and c also at t = 0); `first_input_changed`
