@@ -152,10 +152,8 @@ class TimeStepExplorer(Explorer):
     def _animated(self):
         return [*self._bars, self._bar_title, self._x_line, *self._h_lines, self._t_line]
 
-    def _on_inputs(self, _=None):
-        if self._quiet:
-            return
-        self.inputs[:] = parse_inputs(self.controls["inputs"].value, self.inputs.size)
+    def _show_input_of_step(self):
+        """The x slider shows the input of the chosen step (without treating that as an edit)."""
         self._quiet = True
         try:
             self.controls["x"].value = float(self.inputs[self.controls["t"].value - 1])
@@ -163,13 +161,14 @@ class TimeStepExplorer(Explorer):
             self._quiet = False
         self.update()
 
+    def _on_inputs(self, _=None):
+        if self._quiet:
+            return
+        self.inputs[:] = parse_inputs(self.controls["inputs"].value, self.inputs.size)
+        self._show_input_of_step()
+
     def _on_t(self, _=None):
-        self._quiet = True
-        try:
-            self.controls["x"].value = float(self.inputs[self.controls["t"].value - 1])
-        finally:
-            self._quiet = False
-        self.update()
+        self._show_input_of_step()
 
     def _on_x(self, change=None):
         if self._quiet:
