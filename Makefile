@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip
 NBVAL  := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 JOBS   ?= 2
 
-.PHONY: lab reset lint test test-unit test-notebooks test-browser notebooks html bench clean
+.PHONY: lab reset lint test test-unit test-notebooks test-browser notebooks html bench clean site serve-site test-site editions
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "nnlab needs Python >= 3.10")'
@@ -62,4 +62,21 @@ bench: $(VENV)/.test
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) artefacts html .hypothesis
+	rm -rf $(VENV) artefacts html .hypothesis site dist
+
+## make site: the whole course as a JupyterLite site in site/ (offline: Pyodide and every wheel inside)
+site: $(VENV)/.test
+	$(PY) tools/site/build.py
+
+## make serve-site: serve site/ on 127.0.0.1 and print the address of notebook 00
+serve-site: | $(PY)
+	$(PY) tools/site/serve.py
+
+## make test-site: build the site, serve it, run every notebook in headless Chromium, other origins blocked
+test-site: site
+	@bash tests/browser/ensure_chromium.sh
+	$(PY) -m pytest -q -p no:xdist tests/site
+
+## make editions: dist/student/ (no solutions) and dist/instructor/ (solutions shown) of every notebook
+editions: $(VENV)/.test
+	$(PY) -m nnlab.editions build

@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--format", default="text", help="text, markdown, latex or json (default text)")
     n = sub.add_parser("notes-check", help="the course's 2-2-1 example checked line by line")
     n.add_argument("--format", default="text", help="text or json (default text)")
+    from . import editions, hub
+
+    editions.add_arguments(sub.add_parser(
+        "exercises", help="a notebook's student edition with one seed's numbers, and its answer key"))
+    hub.add_arguments(sub.add_parser(
+        "hub-link", help="the nbgitpuller link that opens notebook 00 on a class's JupyterHub"))
     return p
 
 
@@ -195,6 +201,16 @@ def run_notes_check(a) -> str:
     return notes_check.to_json() if fmt_ == "json" else notes_check.to_text()
 
 
+def _run(args) -> str:
+    if args.command == "backprop":
+        return run_backprop(args)
+    if args.command == "notes-check":
+        return run_notes_check(args)
+    from . import editions, hub
+
+    return {"exercises": editions.run, "hub-link": hub.run}[args.command](args)
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     try:
@@ -202,7 +218,7 @@ def main(argv=None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-        out = run_backprop(args) if args.command == "backprop" else run_notes_check(args)
+        out = _run(args)
     except UsageError as err:
         prog = "nnlab" + (f" {sys.argv[1]}" if argv is None and len(sys.argv) > 1 else "")
         print(f"{prog}: error: {err}", file=sys.stderr)

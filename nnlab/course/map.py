@@ -45,6 +45,12 @@ COURSE = (
     Notebook("09_object_detection", "Object detection",
              "box regression, IoU, anchors, NMS, RoI pooling, selective search, YOLO labels",
              "000 R-CNN; 001 YOLO"),
+    Notebook("10_autoencoders_and_gans", "Autoencoders and GANs",
+             "autoencoders (bottleneck, latent map, denoising) and GANs (generator against "
+             "discriminator, the two losses, mode collapse)", "000 network types"),
+    Notebook("11_transformers", "Transformers: attention, heads, positions, the encoder block",
+             "self-attention with learned projections, heads, positional encoding, the encoder "
+             "block, contextual vectors, parallelism against the RNN", '001 "Enter Transformers"'),
 )
 
 
