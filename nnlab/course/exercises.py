@@ -79,9 +79,10 @@ def _as_number_or_array(name, value):
 class ExerciseSet:
     """The numbered exercises of one notebook."""
 
-    def __init__(self, title: str, exercises: Sequence[Exercise]):
+    def __init__(self, title: str, exercises: Sequence[Exercise], seed: int = 0):
         self.title = title
         self.exercises = list(exercises)
+        self.seed = seed            # the variant: 0 is the committed notebook's numbers
 
     def __len__(self) -> int:
         return len(self.exercises)
