@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core import functional as F
 from ..core import validate as V
-from .neuron import GATE_X, GATES, activate, play_tennis
+from .neuron import GATE_X, GATES, activate, fit_line, play_tennis
 
 MAX_PASSES = 1000
 
@@ -174,3 +175,15 @@ def xor_contradiction() -> list[str]:
             "(1, 1) → 0 needs  w0 + w1 + w2 < 0",
             "the middle two added: 2·w0 + w1 + w2 ≥ 0;  the first and last added: "
             "2·w0 + w1 + w2 < 0 — both cannot hold"]
+
+
+def line_error(x, y, m, c) -> dict:
+    """The line y = m·x + c against the points, for fitting by hand: predictions, residuals
+    (y − ŷ), the mean squared error, and the least-squares line with its error beside it."""
+    x = V.finite_array("x", x, ndim=1)
+    y = V.finite_array("y", y, shape=(len(x),))
+    m, c = V.finite_number("m", m), V.finite_number("c", c)
+    m_ls, c_ls = fit_line(x, y)
+    pred, pred_ls = m * x + c, m_ls * x + c_ls
+    return {"pred": pred, "residuals": y - pred, "mse": F.mse(pred, y)[0],
+            "m_ls": m_ls, "c_ls": c_ls, "pred_ls": pred_ls, "mse_ls": F.mse(pred_ls, y)[0]}
