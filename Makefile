@@ -53,7 +53,8 @@ test-browser: $(VENV)/.test
 notebooks: $(VENV)/.test
 	$(PY) notebooks/build.py
 
-## make html: static HTML of every executed notebook into html/
+## make html: static HTML of every executed notebook into html/ (offline: pictures and controls of
+## each explorer, MathJax bundled)
 html: $(VENV)/.test
 	$(PY) -m nnlab.export html
 
