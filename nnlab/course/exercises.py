@@ -4,12 +4,16 @@ A topic module builds an `ExerciseSet` of `Exercise` objects. The expected answe
 exercise is *computed* (by the engine, from the exercise's own data), never typed in, so
 that an instructor who changes the data gets a correct answer key for free.
 
-In a notebook:
+In a notebook (SEED is set in the setup cell; 0 gives the numbers the committed notebook shows):
 
-    from nnlab.course.backprop import exercises as ex
-    ex.show(1)                 # the question
+    from nnlab.course.backprop import exercise_set
+    ex = exercise_set(SEED)    # the variant: other seeds draw other numbers, the same everywhere
+    print(ex.show(1))          # the question (it names the variant's seed when it is not 0)
     ex.check(1, -0.0406)       # feedback: correct, or what is wrong
-    ex.solution(1)             # the worked solution
+    ex.solution(1)             # the worked solution, when the learner asks for it
+    ex.grade(1, answer)        # an autograder test cell: raises AssertionError when wrong
+                               # (under nbgrader, or with strict=True)
+    ex.key(1)                  # the instructor's view: the answer and every slip recognised
 
 `check` is tolerance-aware and recognises common slips (a wrong sign, a factor of ten,
 a forgotten learning rate ...) through each exercise's `mistakes`, a list of
@@ -18,6 +22,7 @@ a forgotten learning rate ...) through each exercise's `mistakes`, a list of
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -76,16 +81,45 @@ def _as_number_or_array(name, value):
     return arr
 
 
+SEED_MAX = 2 ** 32 - 1
+
+
+def variant_seed(seed) -> int:
+    """The seed of a variant checked: a whole number from 0 to 2**32 - 1 (numpy's seeds)."""
+    ok = not isinstance(seed, bool) and isinstance(seed, (int, np.integer)) and 0 <= seed <= SEED_MAX
+    if not ok:
+        raise ValueError(f"seed: expected a whole number from 0 to {SEED_MAX}, got {seed!r}")
+    return int(seed)
+
+
+def variant_rng(seed) -> np.random.Generator:
+    """The generator a variant draws its numbers from (the same numbers on every machine)."""
+    return np.random.default_rng(variant_seed(seed))
+
+
+def grid(rng: np.random.Generator, low: float, high: float, step: float, avoid=()) -> float:
+    """A number from low to high in steps of `step` (numbers one can work with by hand),
+    never one of `avoid`."""
+    count = int(round((high - low) / step)) + 1
+    choices = [round(low + k * step, 10) for k in range(count)]
+    choices = [c for c in choices if all(abs(c - a) > 1e-12 for a in avoid)]
+    return float(choices[int(rng.integers(len(choices)))])
+
+
 class ExerciseSet:
-    """The numbered exercises of one notebook."""
+    """The numbered exercises of one notebook, in one variant (`seed`)."""
 
     def __init__(self, title: str, exercises: Sequence[Exercise], seed: int = 0):
         self.title = title
         self.exercises = list(exercises)
-        self.seed = seed            # the variant: 0 is the committed notebook's numbers
+        self.seed = variant_seed(seed)   # the variant: 0 is the committed notebook's numbers
 
     def __len__(self) -> int:
         return len(self.exercises)
+
+    def __repr__(self) -> str:
+        n = len(self.exercises)
+        return f"{self.title}: {n} exercise{'s' if n != 1 else ''}, variant seed {self.seed}"
 
     def _get(self, number) -> Exercise:
         if isinstance(number, bool) or not isinstance(number, (int, np.integer)) \
@@ -96,7 +130,14 @@ class ExerciseSet:
         return self.exercises[number - 1]
 
     def show(self, number) -> "Text":
-        return Text(f"Exercise {number}. {self._get(number).question}")
+        question = self._get(number).question
+        if self.seed:
+            return Text(f"Exercise {number} (variant seed {self.seed}). {question}")
+        return Text(f"Exercise {number}. {question}")
+
+    def expected(self, number):
+        """The computed answer of exercise `number` in this variant."""
+        return self._get(number).expected()
 
     def check(self, number, answer) -> Feedback:
         """Right or wrong, and why, as one line (a wrong exercise number too: never a traceback)."""
@@ -131,17 +172,58 @@ class ExerciseSet:
         return Feedback(False, "Not quite: check each step of your working, then try again "
                                "(`solution(n)` shows the worked answer).")
 
+    def grade(self, number, answer, strict: bool | None = None) -> Feedback:
+        """An autograder test cell's check: the feedback of `check`; when the answer is wrong
+        (or missing) it raises AssertionError with that feedback, so nbgrader takes the
+        exercise's points. It raises while nbgrader runs the notebook (autograde, validate: the
+        variable NBGRADER_EXECUTION is set) or with strict=True; in a notebook run by hand
+        (strict=None) it shows the feedback, never a traceback."""
+        fb = self.check(number, answer)
+        if strict is None:
+            strict = bool(os.environ.get("NBGRADER_EXECUTION"))
+        if not fb.ok and strict:
+            raise AssertionError(f"Exercise {number}: {fb.message}")
+        verdict = "full marks" if fb.ok else "no marks yet"
+        return Feedback(fb.ok, f"Exercise {number} (autograded, {verdict}): {fb.message}")
+
     def solution(self, number) -> "Text":
         return Text(self._get(number).solution())
 
+    def slips(self, number) -> list[tuple[object, str]]:
+        """The wrong answers `check` recognises for exercise `number`, with its explanation."""
+        out = []
+        for wrong, why in self._get(number).mistakes():
+            val = np.asarray(wrong, dtype=float)
+            out.append((val.tolist(), why))
+        return out
+
+    def key(self, number) -> "Text":
+        """The instructor's view of one exercise: the answer, the worked solution, the slips."""
+        ex = self._get(number)
+        lines = [f"Exercise {number} (variant seed {self.seed}): answer {_fmt(ex.expected())}",
+                 f"Worked: {ex.solution()}"]
+        slips = self.slips(number)
+        lines.append("Slips recognised:" if slips else "Slips recognised: none listed (a wrong "
+                     "sign or a misplaced decimal point is recognised for every exercise)")
+        lines += [f"  {_fmt(wrong)} -> {why}" for wrong, why in slips]
+        return Text("\n".join(lines))
+
     def answer_key(self) -> list[dict]:
-        """The instructor's key: every question with its computed answer."""
+        """The instructor's key: every question with its computed answer and the slips."""
         out = []
         for i, ex in enumerate(self.exercises, 1):
             val = np.asarray(ex.expected(), dtype=float)
-            out.append({"number": i, "question": ex.question,
-                        "answer": val.tolist(), "solution": ex.solution()})
+            out.append({"number": i, "seed": self.seed, "question": ex.question,
+                        "answer": val.tolist(), "solution": ex.solution(),
+                        "slips": [{"answer": w, "why": why} for w, why in self.slips(i)]})
         return out
+
+
+def _fmt(value) -> str:
+    arr = np.asarray(value, dtype=float)
+    if arr.size == 1:
+        return f"{float(arr.ravel()[0]):.6g}"
+    return "[" + ", ".join(f"{v:.6g}" for v in arr.ravel()) + "]"
 
 
 class Text(str):
