@@ -17,8 +17,13 @@ The notes mix the two (B = 3 as in v3 but class probabilities per cell as in v1)
 
 Label files, one per image, one object per line: ``<class_id> <x_center> <y_center> <width> <height>``
 with the four numbers normalised by the image's width and height. `read_labels` checks every
-line and names the file and the line number of each problem; `lenient=True` returns the valid
-lines together with the list of problems instead of raising.
+line and names the file and the line number of each problem (lines end at "\n" only, so a form
+feed or U+2028 inside a line never shifts the numbers; a UTF-8 byte-order mark is skipped);
+`lenient=True` returns the valid lines together with the list of problems instead of raising.
+The error's message quotes at most `QUOTED` problems (the full list is its `problems`).
+`write_labels` writes each number with as many digits as its exact round trip needs (at least
+`decimals`), into a temporary file moved into place (`nnlab.core.atomic`): reading the file back
+gives the very labels written, and a failed write leaves the old file as it was.
 """
 from __future__ import annotations
 
@@ -29,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core import atomic
+from ..core.data import MAX_BYTES, short
 from ..core.validate import fail, finite_array, finite_number, positive_int
 from .detection.boxes import cxcywh_to_xyxy, xyxy_to_yolo
 
@@ -109,8 +116,14 @@ class YoloLabelError(ValueError):
         self.path = str(path)
         self.problems = list(problems)
         self.labels = list(labels)
-        head = f"labels file {self.path}: {len(self.problems)} malformed line(s): "
-        super().__init__(head + "; ".join(self.problems))
+        head = f"labels file {short(self.path)[1:-1]}: {len(self.problems)} malformed line(s): "
+        shown = "; ".join(self.problems[:QUOTED])
+        more = len(self.problems) - QUOTED
+        super().__init__(head + shown + (f"; … and {more} more (the error's .problems lists them)"
+                                         if more > 0 else ""))
+
+
+QUOTED = 10   # problems quoted in a YoloLabelError's message
 
 
 FIELDS = ("class_id", "x_center", "y_center", "width", "height")
@@ -132,7 +145,7 @@ def parse_line(text: str, where: str, num_classes=None):
                       f"<height>, got {len(parts)}")
     cls_text = parts[0]
     if not (cls_text.isascii() and cls_text.isdigit()):
-        return None, f"{where}: class_id must be a whole number >= 0, got {cls_text!r}"
+        return None, f"{where}: class_id must be a whole number >= 0, got {short(cls_text)}"
     cls = int(cls_text)
     if num_classes is not None and cls >= num_classes:
         return None, f"{where}: unknown class id {cls} (classes are 0 to {num_classes - 1})"
@@ -141,12 +154,13 @@ def parse_line(text: str, where: str, num_classes=None):
         try:
             v = float(t)
         except ValueError:
-            return None, f"{where}: {name} must be a number, got {t!r}"
+            return None, f"{where}: {name} must be a number, got {short(t)}"
         if not math.isfinite(v) or not 0.0 <= v <= 1.0:
-            return None, f"{where}: {name} must lie in [0, 1] (normalised), got {t}"
+            return None, f"{where}: {name} must lie in [0, 1] (normalised), got {short(t)[1:-1]}"
         vals.append(v)
     if vals[2] <= 0 or vals[3] <= 0:
-        return None, f"{where}: width and height must be > 0, got {parts[3]} and {parts[4]}"
+        return None, (f"{where}: width and height must be > 0, got {short(parts[3])[1:-1]} and "
+                      f"{short(parts[4])[1:-1]}")
     return YoloLabel(cls, *vals), None
 
 
@@ -157,16 +171,29 @@ def read_labels(path, num_classes=None, class_names=None, lenient: bool = False)
     and the line number of *every* malformed line. lenient=True: returns (labels, problems),
     the valid lines and the list of problem texts.
     """
-    p = Path(os.fspath(path))
+    p = _label_path(path)
     nc = _num_classes(num_classes, class_names)
+    if p.is_dir():
+        fail("path", "a YOLO label file, not a folder", short(str(p))[1:-1])
     try:
-        text = p.read_text(encoding="utf-8")
+        if p.stat().st_size > MAX_BYTES:
+            fail("path", f"a label file of at most {MAX_BYTES} bytes",
+                 f"{p.stat().st_size} bytes in {short(str(p))[1:-1]}")
+        text = p.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        fail("path", "an existing YOLO label file", str(p))
-    except UnicodeDecodeError:
-        fail("path", "a text file (UTF-8)", str(p))
+        fail("path", "an existing YOLO label file", short(str(p))[1:-1])
+    except UnicodeDecodeError as err:
+        fail("path", f"a text file (UTF-8; byte {err.start} is not)", short(str(p))[1:-1])
+    except OSError as err:
+        fail("path", f"a readable YOLO label file ({err.strerror or err})", short(str(p))[1:-1])
+    if text.startswith("\ufeff"):      # a UTF-8 byte-order mark, as some editors write
+        text = text[1:]
     labels, problems = [], []
-    for n, raw in enumerate(text.splitlines(), 1):
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    for n, raw in enumerate(lines, 1):
+        raw = raw[:-1] if raw.endswith("\r") else raw
         if not raw.strip():
             continue
         lab, problem = parse_line(raw, f"{p}:{n}", nc)
@@ -182,8 +209,28 @@ def read_labels(path, num_classes=None, class_names=None, lenient: bool = False)
     return labels
 
 
+def _label_path(path) -> Path:
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        fail("path", "a file path (str or pathlib.Path)", type(path).__name__)
+    p = Path(os.fspath(path))
+    if str(p) in ("", "."):
+        fail("path", "a file path", os.fspath(path))
+    return p
+
+
+def _exact(v: float, d: int) -> str:
+    """v with at least d decimals and as many more as float(text) == v needs."""
+    text = f"{v:.{d}f}"
+    if float(text) != v:
+        text = np.format_float_positional(v, unique=True, min_digits=d, trim="k")
+    return text
+
+
 def format_labels(labels, num_classes=None, decimals: int = 6) -> str:
-    """The text of a label file (each label validated; the error names the label's index)."""
+    """The text of a label file (each label validated; the error names the label's index).
+
+    Each number gets `decimals` digits, or more where fewer would not read back as the same
+    float (a width of 4e-7 is written 0.0000004, not 0.000000)."""
     d = positive_int("decimals", decimals, minimum=1, maximum=12)
     lines = []
     for i, lab in enumerate(labels):
@@ -192,28 +239,49 @@ def format_labels(labels, num_classes=None, decimals: int = 6) -> str:
         else:
             fields = tuple(lab)
         if len(fields) != 5:
-            fail(f"labels[{i}]", "5 fields (class_id, x_center, y_center, width, height)", fields)
+            fail(f"labels[{i}]", "5 fields (class_id, x_center, y_center, width, height)", short(fields))
         text = " ".join([str(fields[0])] + [repr(float(v)) if isinstance(v, (float, int)) and
                                              not isinstance(v, bool) else str(v) for v in fields[1:]])
         lab2, problem = parse_line(text, f"labels[{i}]", num_classes)
         if problem:
             raise ValueError(problem)
-        lines.append(f"{lab2.class_id} " + " ".join(f"{v:.{d}f}" for v in lab2.box()))
+        line = f"{lab2.class_id} " + " ".join(_exact(v, d) for v in lab2.box())
+        back, problem = parse_line(line, f"labels[{i}]", num_classes)
+        if problem or back != lab2:   # never written unless it reads back as the same label
+            raise ValueError(problem or f"labels[{i}]: cannot be written exactly ({short(fields)})")
+        lines.append(line)
     return "".join(line + "\n" for line in lines)
 
 
 def write_labels(path, labels, num_classes=None, decimals: int = 6) -> Path:
-    """Write a YOLO label file (validated first: nothing is written if a label is bad)."""
+    """Write a YOLO label file (validated first: nothing is written if a label is bad; written
+    to a temporary file moved into place, so the old file stays whole if the write fails)."""
+    p = _label_path(path)
     text = format_labels(labels, num_classes, decimals)
-    p = Path(os.fspath(path))
-    p.write_text(text, encoding="utf-8")
-    return p
+    return atomic.write_text(p, text, name="path")
 
 
 def labels_from_boxes(boxes_xyxy, class_ids, image_width, image_height) -> list[YoloLabel]:
-    """Pixel boxes + class ids → YoloLabel list (normalised by the image size)."""
+    """Pixel boxes + class ids → YoloLabel list (normalised by the image size).
+
+    Every box must lie inside the image and have a width and a height > 0; every class id must
+    be a whole number >= 0 (1.7 or −1 are refused, never rounded)."""
     y = xyxy_to_yolo(boxes_xyxy, image_width, image_height)
     ids = finite_array("class_ids", class_ids, ndim=1)
     if ids.shape[0] != y.shape[0]:
         fail("class_ids", f"one class id per box ({y.shape[0]})", f"{ids.shape[0]} ids")
+    bad = np.flatnonzero((ids < 0) | (ids != np.floor(ids)))
+    if bad.size:
+        fail(f"class_ids[{bad[0]}]", "a whole number >= 0", float(ids[bad[0]]))
+    b = np.asarray(boxes_xyxy, dtype=float).reshape(-1, 4)
+    w, h = float(image_width), float(image_height)
+    outside = np.flatnonzero((b[:, 0] < 0) | (b[:, 1] < 0) | (b[:, 2] > w) | (b[:, 3] > h))
+    if outside.size:
+        k = outside[0]
+        fail(f"boxes_xyxy[{k}]", f"a box inside the {w:g}×{h:g} image (0 <= x1, y1; x2 <= {w:g}, "
+                                 f"y2 <= {h:g})", b[k].tolist())
+    flat = np.flatnonzero((y[:, 2] <= 0) | (y[:, 3] <= 0))
+    if flat.size:
+        k = flat[0]
+        fail(f"boxes_xyxy[{k}]", "a box with width and height > 0 (x2 > x1, y2 > y1)", b[k].tolist())
     return [YoloLabel(int(c), *map(float, row)) for c, row in zip(ids, y)]
