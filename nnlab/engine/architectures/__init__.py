@@ -32,3 +32,21 @@ from .layers import (  # noqa: F401
                       out_len,
                       summarize,
 )
+from .modern import (  # noqa: F401
+                      DENSENET_CONFIGS,
+                      EFFICIENTNET_B0,
+                      INCEPTION,
+                      MOBILENET_V2,
+                      MODERN,
+                      RESNET_CONFIGS,
+                      conv_bn,
+                      densenet,
+                      efficientnet_b0,
+                      googlenet,
+                      inverted_residual,
+                      mobilenet_v2,
+                      modern_comparison,
+                      residual_block,
+                      resnet,
+)
+from .residual import chain, first_layer_gradient, gradient_factors, gradient_table  # noqa: F401
