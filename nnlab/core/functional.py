@@ -80,8 +80,12 @@ softplus_derivative = sigmoid
 # -- softmax and the losses built on it ------------------------------------------------------------
 def softmax(z, axis=-1, temperature=1.0):
     """softmax(z / T) along `axis`; the maximum is subtracted first, so it never overflows."""
-    z = np.asarray(z, dtype=float) / temperature
-    e = exp_nonpositive(z - np.max(z, axis=axis, keepdims=True))
+    z = np.asarray(z, dtype=float)
+    zt = z / temperature
+    if np.all(np.isfinite(zt)):
+        e = exp_nonpositive(zt - np.max(zt, axis=axis, keepdims=True))
+    else:  # z/T overflowed (z = 1e308, T = 0.5): shift first, (z − max z)/T ≤ 0 never overflows
+        e = exp_nonpositive((z - np.max(z, axis=axis, keepdims=True)) / temperature)
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
@@ -105,7 +109,7 @@ def cross_entropy(logits, labels):
     logp = log_softmax(logits, axis=1)
     n = logp.shape[0]
     rows = np.arange(n)
-    loss = -logp[rows, labels].mean()
+    loss = -logp[rows, labels].mean() + 0.0   # + 0.0: a perfect fit is 0.0, not -0.0
     grad = np.exp(logp)
     grad[rows, labels] -= 1.0
     return float(loss), grad / n

@@ -226,9 +226,12 @@ def softmax(x, axis=-1, temperature=1.0):
     if x.ndim == 0:
         fail("x", "an array with at least one axis (softmax acts on a vector)", x)
     T = finite_number("temperature", temperature, minimum=0.0, strict_min=True)
-    if not isinstance(axis, (int, np.integer)) or not -x.ndim <= axis < x.ndim:
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) \
+            or not -x.ndim <= axis < x.ndim:
         fail("axis", f"an axis of x, from {-x.ndim} to {x.ndim - 1}", axis)
-    with np.errstate(under="ignore"):
+    if x.shape[axis] == 0:
+        fail("x", "at least one number along the softmax axis", f"shape {x.shape}")
+    with np.errstate(under="ignore", over="ignore"):
         return F.softmax(x, axis=axis, temperature=T)
 
 

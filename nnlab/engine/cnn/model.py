@@ -34,13 +34,22 @@ def cross_entropy(logits, labels):
     `nnlab.core.functional.cross_entropy` computes  L = mean −log softmax(z)[y]  and
     dL/dz = (softmax(z) − onehot(y)) / N.
     """
-    z = np.asarray(logits, dtype=float)
-    y = np.asarray(labels)
-    if z.ndim != 2 or y.shape != (z.shape[0],):
-        V.fail("labels", f"one integer label per row of logits ({z.shape[0]})", f"shape {y.shape}")
-    if y.size and (y.min() < 0 or y.max() >= z.shape[1]):
-        V.fail("labels", f"class numbers from 0 to {z.shape[1] - 1}", f"{y.min()}..{y.max()}")
-    return F.cross_entropy(z, y)
+    z = V.finite_array("logits", logits, ndim=2)
+    if 0 in z.shape:
+        V.fail("logits", "at least one row and one class", f"shape {z.shape}")
+    y = V.class_labels("labels", labels, z.shape[1], z.shape[0])
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss, grad = F.cross_entropy(z, y)
+    V.finite_result("logits", loss, "loss (−log softmax, up to the spread of the logits)")
+    return loss, grad
+
+
+MAX_SIDE = 256          # image side, channels, layers, classes, epochs: sizes that fit this
+MAX_CHANNELS = 256      # machine (2 cores, 24 GiB) and finish in minutes, not days
+MAX_LAYERS = 8
+MAX_CLASSES = 1000
+MAX_EPOCHS = 1000
+MAX_BATCH = 100_000
 
 
 class CNN:
@@ -50,24 +59,27 @@ class CNN:
                  n_classes=10, seed=0):
         if len(in_shape) != 3:
             V.fail("in_shape", "(channels, height, width)", in_shape)
-        c, h, w = (V.positive_int("in_shape", v) for v in in_shape)
-        chans = [V.positive_int("conv_channels", v) for v in conv_channels]
+        c, h, w = (V.positive_int("in_shape", v, maximum=MAX_SIDE) for v in in_shape)
+        chans = [V.positive_int("conv_channels", v, maximum=MAX_CHANNELS) for v in conv_channels]
+        if len(chans) > MAX_LAYERS:
+            V.fail("conv_channels", f"at most {MAX_LAYERS} convolution layers", len(chans))
         if not chans:
             V.fail("conv_channels", "at least one convolution layer", conv_channels)
-        k = V.positive_int("kernel_size", kernel_size)
+        k = V.positive_int("kernel_size", kernel_size, maximum=min(h, w) | 1)
         if k % 2 == 0:
             V.fail("kernel_size", "an odd size (3, 5, ...) so that 'same' padding keeps the size", k)
-        p = V.positive_int("pool", pool)
+        p = V.positive_int("pool", pool, maximum=min(h, w))
         if h % p or w % p:
             V.fail("pool", f"a size that divides the image {h}×{w}", p)
         self.seed = V.positive_int("seed", seed, minimum=0)
         rng = np.random.default_rng(self.seed)
         self.in_shape = (c, h, w)
+        self.n_classes = n_classes = V.positive_int("n_classes", n_classes, minimum=2,
+                                                    maximum=MAX_CLASSES)
         layers = []
         for o in chans:
             layers += [Conv2d(c, o, k, padding=k // 2, rng=rng), ReLU()]
             c = o
-        n_classes = V.positive_int("n_classes", n_classes, minimum=2)
         # U(±1/√in) weights, zero bias: the draws of the course's CNN since its first version
         layers += [MaxPool2d(p), Flatten(),
                    Dense(c * (h // p) * (w // p), n_classes, rng=rng, init="torch_weight")]
@@ -90,7 +102,7 @@ class CNN:
         return self.net.n_params
 
     def _batch(self, x):
-        x = np.asarray(x, dtype=float)
+        x = V.finite_array("x", x)
         if x.ndim == 3:
             x = x[:, None]
         if x.ndim != 4 or x.shape[1:] != self.in_shape:
@@ -136,11 +148,9 @@ class CNN:
         from ..optim import make_optimizer
 
         x = self._batch(x)
-        y = np.asarray(y, dtype=int)
-        if y.shape != (x.shape[0],):
-            V.fail("y", f"one label per image ({x.shape[0]})", f"shape {y.shape}")
-        epochs = V.positive_int("epochs", epochs)
-        bs = V.positive_int("batch_size", batch_size)
+        y = V.class_labels("y", y, self.n_classes, x.shape[0])
+        epochs = V.positive_int("epochs", epochs, maximum=MAX_EPOCHS)
+        bs = V.positive_int("batch_size", batch_size, maximum=MAX_BATCH)
         opt = make_optimizer(optimizer, lr=V.finite_number("lr", lr, minimum=0, strict_min=True))
         idx_train = list(range(len(self.params))) if trainable is None else list(trainable)
         with blas_threads(1):   # tiny matrices: one BLAS thread is fastest (and calm on a busy machine)
