@@ -109,7 +109,7 @@ class Adam(AdamFamily):
             vv = st["vmax"] = xp.maximum(vmax0, v)
         den = xp.sqrt(vv) / bc2 ** 0.5 + self.eps
         return (p, g, g1, m0, m, v0, v, bc1, bc2, step_size, vmax0, vv if self.amsgrad else None,
-                None, None, den, p + (m / den) * (-step_size))
+                None, None, den, p + xp.quotient(m, den) * (-step_size))
 
 
 class Adamax(AdamFamily):
@@ -146,7 +146,7 @@ class Adamax(AdamFamily):
             return p, g, g1, m0, m, u0, u, None, theta
         u = st["u"] = xp.maximum(u0 * self.betas[1], xp.abs(g1) + self.eps)
         clr = self.lr / (1 - self.betas[0] ** self.t)
-        return p, g, g1, m0, m, u0, u, clr, p + (m / u) * (-clr)
+        return p, g, g1, m0, m, u0, u, clr, p + xp.quotient(m, u) * (-clr)
 
 
 class NAdam(AdamFamily):
@@ -211,4 +211,4 @@ class NAdam(AdamFamily):
         c1 = -lr * (1.0 - mu) / (1.0 - prod)
         c2 = (-lr * mu_next) / (1.0 - prod * mu_next)
         return (p, g, g1, m0, m, v0, v, mu, mu_next, prod0, prod, bc2, den, c1, c2,
-                (p + (g1 / den) * c1) + (m / den) * c2)
+                (p + xp.quotient(g1, den) * c1) + xp.quotient(m, den) * c2)

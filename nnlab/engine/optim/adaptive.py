@@ -57,7 +57,7 @@ class Adagrad(Optimizer):
             G0 = xp.zeros(p) + self.initial_accumulator_value
         G = st["G"] = G0 + g1 * g1
         den = xp.sqrt(G + self.eps) if self.form == "notes" else xp.sqrt(G) + self.eps
-        return p, g, g1, clr, G0, G, den, p + (g1 / den) * (-clr)
+        return p, g, g1, clr, G0, G, den, p + xp.quotient(g1, den) * (-clr)
 
 
 class RMSprop(Optimizer):
@@ -117,7 +117,7 @@ class RMSprop(Optimizer):
         G = st["G"] = G0 * a + (g1 * g1) * (1 - a)
         if self.form == "notes":
             den = xp.sqrt(G + eps)
-            return p, g, g1, G0, G, None, None, den, None, None, p - self.lr * g1 / den
+            return p, g, g1, G0, G, None, None, den, None, None, p - xp.quotient(self.lr * g1, den)
         m0 = m = b0 = b = None
         if self.centered:
             m0 = st.get("m")
@@ -131,8 +131,8 @@ class RMSprop(Optimizer):
             b0 = st.get("b")
             if b0 is None:
                 b0 = xp.zeros(p)
-            b = st["b"] = b0 * self.momentum + g1 / den
+            b = st["b"] = b0 * self.momentum + xp.quotient(g1, den)
             theta = p + b * (-self.lr)
         else:
-            theta = p + (g1 / den) * (-self.lr)
+            theta = p + xp.quotient(g1, den) * (-self.lr)
         return p, g, g1, G0, G, m0, m, den, b0, b, theta

@@ -33,10 +33,28 @@ def _max_float(a, b):
     return a if a >= b else b
 
 
+def _quotient_array(a, d):
+    """a/d, with 0/0 taken as 0: the denominator √v + ε is 0 only when ε = 0 and every gradient
+    so far was 0, and then the step is 0 (torch gives nan there). a ≠ 0 over 0 stays ±inf, which
+    `Optimizer.step` reports (a gradient so small that its square underflowed, with ε = 0)."""
+    if not np.any(d == 0):
+        return a / d
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(a == 0, 0.0, a / d)
+
+
+def _quotient_float(a, d):
+    if d:
+        return a / d
+    return 0.0 if a == 0 else math.copysign(math.inf, a)
+
+
 ARRAY = SimpleNamespace(sqrt=np.sqrt, maximum=np.maximum, abs=np.abs, zeros=np.zeros_like,
-                        ratio=_ratio_array)
+                        ratio=_ratio_array, quotient=_quotient_array)
 SCALAR = SimpleNamespace(sqrt=math.sqrt, maximum=_max_float, abs=abs, zeros=lambda p: 0.0,
-                         ratio=lambda m, u: m / u if u > 0 else 0.0)
+                         ratio=lambda m, u: m / u if u > 0 else 0.0, quotient=_quotient_float)
+
+SQUARE_LIMIT = math.sqrt(np.finfo(float).max)   # ≈ 1.34e154: beyond it g² overflows to inf
 
 
 def lerp(a, b, w):
@@ -157,14 +175,42 @@ class Optimizer:
 
     def step(self, params, grads) -> list:
         """One update of every parameter; returns the new list. `records` keeps the
-        intermediates of this step, one dict per parameter (what `explain` prints)."""
+        intermediates of this step, one dict per parameter (what `explain` prints).
+
+        A step whose numbers leave the floating-point range (g² overflowing in a second moment,
+        θ overflowing for a huge lr, a division by 0 with eps = 0) is refused with a ValueError
+        that names the cause, and the optimizer is left as it was before the step."""
         ps, gs = self.check(params, grads)
+        saved = self.t, [dict(st) for st in self.state], self.records
         if not self.state:
             self.state = [{"shape": p.shape} for p in ps]
         self.t += 1
-        outs = [self.update(p.copy(), g.copy(), st, ARRAY) for p, g, st in zip(ps, gs, self.state)]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            outs = [self.update(p.copy(), g.copy(), st, ARRAY)
+                    for p, g, st in zip(ps, gs, self.state)]
+        for i, out in enumerate(outs):
+            bad = next((k for k, v in zip(self.FIELDS, out)
+                        if v is not None and not np.all(np.isfinite(v))), None)
+            if bad is not None:
+                self.t, self.state, self.records = saved
+                self.refuse(i, bad, dict(zip(self.FIELDS, out)), gs[i])
         self.records = [self.record(out) for out in outs]
         return [out[-1] for out in outs]
+
+    def refuse(self, i, field, rec, g) -> None:
+        """The one-line ValueError for a step of params[i] whose `field` is not finite."""
+        gmax = float(np.max(np.abs(g))) if g.size else 0.0
+        den = rec.get("den", rec.get("u"))
+        eps = getattr(self, "eps", None)
+        if eps == 0 and den is not None and np.any(np.asarray(den) == 0):
+            fail("eps", f"eps > 0 for the gradient grads[{i}] (max |g| = {gmax:.3g}: its square "
+                        "underflows to 0, so the step divides by 0)", eps)
+        if field == "theta":
+            fail("lr", f"a learning rate for which params[{i}] stays finite (θ overflowed; "
+                       f"max |g| = {gmax:.3g})", self.lr)
+        fail(f"grads[{i}]", f"gradients whose {field} stays finite: max |g| below "
+                            f"{SQUARE_LIMIT:.3g}, so that g² does not overflow (scale the loss "
+                            "down)", gmax)
 
     def record(self, values) -> dict:
         """The intermediates returned by `update` by name (those computed: not None)."""

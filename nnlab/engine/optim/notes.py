@@ -47,7 +47,7 @@ def adam(opt, p, m, v, xp):
     b1, b2 = opt.betas
     mh, vh = m / (1 - b1), v / (1 - b2)
     den = xp.sqrt(vh) + opt.eps
-    return mh, vh, den, p - opt.lr * mh / den
+    return mh, vh, den, p - xp.quotient(opt.lr * mh, den)
 
 
 ADAM_LINES = (Line("mhat", "{m}/(1 − {b1})"), Line("vhat", "{v}/(1 − {b2})"),

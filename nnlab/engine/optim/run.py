@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ...core.validate import fail, finite_array, finite_number, positive_int
+from ...core.validate import fail, finite_array, finite_number, positive_int, work_limit
 from .adam import Adam, Adamax, NAdam
 from .adaptive import Adagrad, RMSprop
 from .base import ARRAY, SCALAR, Optimizer
@@ -39,15 +39,26 @@ def make_optimizer(name, **hyper) -> Optimizer:
              ", ".join(bad) if bad else str(exc))
 
 
+MAX_STEPS = 1_000_000         # a path of a million steps takes seconds; 1e9 would take hours
+MAX_PATH_NUMBERS = 50_000_000  # (steps + 1)·dim floats: 400 MB
+
+
 def _start(optimizer, x0, steps):
-    steps = positive_int("steps", steps, minimum=0)
+    steps = positive_int("steps", steps, minimum=0, maximum=MAX_STEPS)
     x = finite_array("x0", x0, ndim=1)
+    work_limit("steps", (steps + 1) * max(x.size, 1), MAX_PATH_NUMBERS, "path (steps + 1)·dim")
     optimizer.reset()
     optimizer.check([x], [x])
     optimizer.state = [{"shape": x.shape}]
     path = np.empty((steps + 1, x.size))
     path[0] = x
     return x, path, steps
+
+
+def _state_finite(st) -> bool:
+    """Every number of an optimizer's state is finite (a second moment g² that overflowed to inf
+    stalls the path without making θ infinite: that is a divergence too)."""
+    return all(np.all(np.isfinite(v)) for k, v in st.items() if k != "shape")
 
 
 def _nan_after_divergence(path):
@@ -76,6 +87,9 @@ def run_arrays(optimizer: Optimizer, grad_fn, x0, steps: int) -> np.ndarray:
             optimizer.t += 1
             x = upd(x, g, st, ARRAY)[-1]
             path[k + 1] = x
+            if not _state_finite(st):
+                path[k + 1:] = np.nan
+                break
     return _nan_after_divergence(path)
 
 
@@ -103,7 +117,9 @@ def run_2d(optimizer: Optimizer, scalar_grad, x0, steps: int) -> np.ndarray:
                 a = b = math.nan  # Python floats raise where numpy gives inf or nan
             path[k + 1, 0] = a
             path[k + 1, 1] = b
-            if not (math.isfinite(a) and math.isfinite(b)):
+            # x − x is 0 for a finite x and nan for ±inf or nan: one test for θ and the state
+            if (a - a) + (b - b) + sum(v - v for v in sa.values()) \
+                    + sum(v - v for v in sb.values()) != 0:
                 path[k + 1:] = np.nan
                 break
     for key in set(sa) & set(sb):  # leave the state as step() would: arrays of shape (2,) ...

@@ -11,6 +11,7 @@ computations without argument checks, for the trainable model and the experiment
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -288,10 +289,19 @@ def clip_grad_norm(grads, max_norm: float, norm_type: float = 2.0):
         V.fail("norm_type", "a number > 0 or inf", norm_type)
     if not isinstance(grads, (list, tuple)) or not grads:
         V.fail("grads", "a non-empty list of arrays", type(grads).__name__)
-    arrs = [np.asarray(g, dtype=float) for g in grads]
-    if norm_type == np.inf:
-        total = max(float(np.max(np.abs(a))) if a.size else 0.0 for a in arrs)
+    arrs = [V.finite_array(f"grads[{i}]", g) for i, g in enumerate(grads)]
+    top = max((float(np.max(np.abs(a))) for a in arrs if a.size), default=0.0)
+    if norm_type == np.inf or top == 0.0:
+        total = top
     else:
-        total = float(sum(np.sum(np.abs(a) ** norm_type) for a in arrs) ** (1.0 / norm_type))
+        with np.errstate(over="ignore", under="ignore"):
+            total = float(sum(np.sum(np.abs(a) ** norm_type) for a in arrs) ** (1.0 / norm_type))
+        if not (math.isfinite(total) and total > 0.0):
+            # |g|^p overflowed (|g| ≳ 1.3e154 for p = 2) or underflowed to 0: the same norm with
+            # every entry divided by the largest |g| first, top·(Σ (|g|/top)^p)^(1/p)
+            with np.errstate(under="ignore"):
+                scaled = float(sum(np.sum((np.abs(a) / top) ** norm_type) for a in arrs))
+            total = top * scaled ** (1.0 / norm_type)
+    V.finite_result("grads", total, "total norm (below 1.8e308)")
     coef = min(max_norm / (total + 1e-6), 1.0)
     return [a * coef for a in arrs], total
