@@ -16,7 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core.validate import fail, finite_array, finite_number, positive_int
+from ..core.validate import fail, finite_array, finite_number, finite_result, positive_int
+
+MAX_GRID = 2000          # grid points per axis (2000² values: 32 MB)
+MAX_EXAMPLES = 1_000_000  # make_linreg's n
+MAX_STEPS = 1_000_000    # linreg_path's steps
 
 
 @dataclass
@@ -35,13 +39,18 @@ class Surface:
     max_eigenvalue: float | None = None  # of the Hessian, for quadratics
 
     def value(self, p) -> float:
+        """f(p); a point so far out that f overflows is refused (ValueError naming p)."""
         p = finite_array("p", p, shape=(2,))
-        return float(self.f(p[0], p[1]))
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = float(self.f(p[0], p[1]))
+        return finite_result("p", out, f"value of {self.name}")
 
     def grad(self, p) -> np.ndarray:
-        """The exact gradient at p (without noise)."""
+        """The exact gradient at p (without noise); refused where it overflows."""
         p = finite_array("p", p, shape=(2,))
-        return np.array(self.g(p[0], p[1]), dtype=float)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = np.array(self.g(p[0], p[1]), dtype=float)
+        return finite_result("p", out, f"gradient of {self.name}")
 
     def gradient_fn(self, seed=0):
         """grad_fn(p) for nnlab.engine.optim.run: exact, or with seeded Gaussian noise (noisy_bowl)."""
@@ -59,6 +68,7 @@ class Surface:
         return GradFn(lambda p: np.array(scalar(p[0], p[1])), scalar)
 
     def grid(self, n=120):
+        n = positive_int("n", n, minimum=2, maximum=MAX_GRID)
         xs = np.linspace(*self.xlim, n)
         ys = np.linspace(*self.ylim, n)
         X, Y = np.meshgrid(xs, ys)
@@ -136,7 +146,7 @@ LINREG_TRUE = {"w": 3.0, "b": 2.0, "noise": 1.0, "n": 200}
 def make_linreg(seed=0, n=200, w=3.0, b=2.0, noise=1.0):
     """The synthetic data of data/linreg.csv: x ~ U(−2, 2), y = w·x + b + N(0, noise²)."""
     rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
-    n = positive_int("n", n, minimum=2)
+    n = positive_int("n", n, minimum=2, maximum=MAX_EXAMPLES)
     x = rng.uniform(-2.0, 2.0, n)
     y = finite_number("w", w) * x + finite_number("b", b) + finite_number(
         "noise", noise, minimum=0.0) * rng.standard_normal(n)
@@ -178,7 +188,7 @@ def linreg_path(x, y, batch_size, lr=0.05, steps=100, seed=0, start=(-1.0, -1.0)
     y = finite_array("y", y, shape=(x.size,))
     bs = positive_int("batch_size", batch_size, minimum=1, maximum=x.size)
     lr = finite_number("lr", lr, minimum=0.0, strict_min=True)
-    steps = positive_int("steps", steps, minimum=0)
+    steps = positive_int("steps", steps, minimum=0, maximum=MAX_STEPS)
     rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
     theta = finite_array("start", start, shape=(2,)).copy()
     path = np.empty((steps + 1, 2))
@@ -189,7 +199,11 @@ def linreg_path(x, y, batch_size, lr=0.05, steps=100, seed=0, start=(-1.0, -1.0)
             order, pos = rng.permutation(x.size), 0
         idx = order[pos:pos + bs]
         pos += bs
-        theta = theta - lr * linreg_grad(theta, x[idx], y[idx])
+        with np.errstate(over="ignore", invalid="ignore"):
+            theta = theta - lr * linreg_grad(theta, x[idx], y[idx])
+        if not np.all(np.isfinite(theta)):
+            fail("lr", f"a learning rate for which GD stays finite (it overflowed at step {k + 1})",
+                 lr)
         path[k + 1] = theta
     return path
 

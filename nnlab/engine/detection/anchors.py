@@ -18,11 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...core.validate import fail, finite_array, finite_number, positive_int
-from .boxes import as_boxes, encode, iou_matrix
+from ...core.validate import fail, finite_array, finite_number, positive_int, work_limit
+from .boxes import COORD_LIMIT, as_boxes, check_pairs, encode, iou_matrix
 
 DEFAULT_SCALES = (128.0, 256.0, 512.0)       # Faster R-CNN (Ren et al. 2015), pixels
 DEFAULT_RATIOS = (0.5, 1.0, 2.0)             # aspect ratio = height / width (as torchvision)
+MAX_SIDE = 10_000            # feature-map side (a 160,000-pixel image at stride 16)
+MAX_ANCHORS = 10_000_000     # H·W·A anchors: 320 MB as a K×4 array
+MAX_BASE = 1000              # anchors per location
+RATIO_LIMIT = 1e6            # aspect ratios from 1e-6 to 1e6
 
 
 def base_anchors(scales=DEFAULT_SCALES, ratios=DEFAULT_RATIOS) -> np.ndarray:
@@ -33,10 +37,14 @@ def base_anchors(scales=DEFAULT_SCALES, ratios=DEFAULT_RATIOS) -> np.ndarray:
     """
     sc = finite_array("scales", scales, ndim=1)
     ra = finite_array("ratios", ratios, ndim=1)
-    if sc.size == 0 or np.any(sc <= 0):
-        fail("scales", "one or more positive sizes in pixels", sc.tolist())
-    if ra.size == 0 or np.any(ra <= 0):
-        fail("ratios", "one or more positive aspect ratios (height/width)", ra.tolist())
+    if sc.size == 0 or np.any(sc <= 0) or np.any(sc > COORD_LIMIT):
+        fail("scales", f"one or more positive sizes in pixels (at most {COORD_LIMIT:g})", sc)
+    if ra.size == 0 or np.any(ra < 1 / RATIO_LIMIT) or np.any(ra > RATIO_LIMIT):
+        fail("ratios", f"one or more aspect ratios (height/width) from 1/{RATIO_LIMIT:g} to "
+                       f"{RATIO_LIMIT:g}", ra)
+    if sc.size * ra.size > MAX_BASE:
+        fail("scales", f"at most {MAX_BASE} anchors per location (scales × ratios)",
+             f"{sc.size}×{ra.size}")
     h_ratio = np.sqrt(ra)
     w_ratio = 1.0 / h_ratio
     ws = (w_ratio[:, None] * sc[None, :]).ravel()
@@ -52,11 +60,15 @@ def anchor_grid(feature_height, feature_width, stride, scales=DEFAULT_SCALES,
     (i + offset)·stride). offset = 0.5 puts it at the centre of the stride×stride cell it
     summarises; torchvision's AnchorGenerator uses offset = 0 (the cell's top-left corner).
     """
-    fh = positive_int("feature_height", feature_height)
-    fw = positive_int("feature_width", feature_width)
+    fh = positive_int("feature_height", feature_height, maximum=MAX_SIDE)
+    fw = positive_int("feature_width", feature_width, maximum=MAX_SIDE)
     s = finite_number("stride", stride, minimum=0, strict_min=True)
     off = finite_number("offset", offset, minimum=0.0, maximum=1.0)
     base = base_anchors(scales, ratios)
+    work_limit("feature_width", fh * fw * base.shape[0], MAX_ANCHORS,
+               f"number of anchors H·W·A ({fh}·{fw}·{base.shape[0]})")
+    if (max(fh, fw) + off) * s + float(np.max(np.abs(base))) > COORD_LIMIT:
+        fail("stride", f"a stride that keeps every anchor within ±{COORD_LIMIT:g}", s)
     xs = (np.arange(fw) + off) * s
     ys = (np.arange(fh) + off) * s
     cy, cx = np.meshgrid(ys, xs, indexing="ij")
@@ -132,6 +144,7 @@ def match_anchors(anchors, ground_truth, pos_threshold: float = 0.7, neg_thresho
     if g.shape[0] == 0:
         return AnchorMatch(np.zeros(n, int), np.full(n, -1), np.zeros(n), np.zeros((n, 4)),
                            np.zeros((n, 0)), np.zeros(n, bool), pos, neg, np.full(n, -1))
+    check_pairs("ground_truth", n, g.shape[0])
     iou = iou_matrix(a, g)                        # anchors × gt
     best = iou.argmax(axis=1)                     # each anchor's own best object (first of ties)
     best_iou = iou[np.arange(n), best]

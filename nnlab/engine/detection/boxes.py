@@ -50,10 +50,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...core.validate import fail, finite_array, finite_number, positive_int
+from ...core.validate import (
+    fail,
+    finite_array,
+    finite_number,
+    finite_result,
+    positive_int,
+    work_limit,
+)
 
 BBOX_XFORM_CLIP = math.log(1000.0 / 16.0)
 FORMATS = ("xyxy", "cxcywh")
+# |coordinate| <= 1e150: a side is then at most 2e150 and an area 4e300, so areas, their sums and
+# the union stay finite (sides of 1e160 would give an area of inf and an IoU of 0 for two
+# identical boxes). Pixel coordinates are many orders of magnitude below it.
+COORD_LIMIT = 1e150
+CLIP_LIMIT = 100.0        # decode's clip: e^100 ≈ 2.7e43 times the proposal is already absurd
+MAX_PAIRS = 50_000_000   # N·M of an IoU matrix: about 5 arrays of 400 MB while it is computed
 
 
 # -- validation ---------------------------------------------------------------------------------
@@ -69,6 +82,11 @@ def as_boxes(name: str, boxes, fmt: str = "xyxy") -> np.ndarray:
         arr = arr.reshape(0, 4)
     if arr.ndim != 2 or arr.shape[1] != 4:
         fail(name, "an array of shape K×4 (one box per row)", f"shape {arr.shape}")
+    big = np.flatnonzero(np.any(np.abs(arr) > COORD_LIMIT, axis=1))
+    if big.size:
+        i = int(big[0])
+        fail(name, f"box numbers of at most {COORD_LIMIT:g} in size, so that areas stay finite "
+                   f"(row {i})", arr[i].tolist())
     if fmt == "xyxy":
         bad = np.flatnonzero((arr[:, 2] < arr[:, 0]) | (arr[:, 3] < arr[:, 1]))
         if bad.size:
@@ -192,9 +210,16 @@ def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
                           area_a[:, None], area_b[None, :])
 
 
+def check_pairs(name: str, n: int, m: int) -> None:
+    """Refuse, before any work, an N×M IoU matrix larger than this machine holds comfortably."""
+    work_limit(name, n * m, MAX_PAIRS, f"IoU matrix N×M ({n}×{m})")
+
+
 def box_iou(boxes1, boxes2) -> np.ndarray:
     """The N×M matrix of intersection over union of two sets of (x1, y1, x2, y2) boxes."""
-    return iou_matrix(as_boxes("boxes1", boxes1), as_boxes("boxes2", boxes2))
+    a, b = as_boxes("boxes1", boxes1), as_boxes("boxes2", boxes2)
+    check_pairs("boxes2", a.shape[0], b.shape[0])
+    return iou_matrix(a, b)
 
 
 def iou(box1, box2) -> float:
@@ -225,7 +250,7 @@ def encode(proposals, ground_truth, weights=(1.0, 1.0, 1.0, 1.0), fmt: str = "xy
     np.divide(g[2:], p[2:], out=out[2:])
     np.log(out[2:], out=out[2:])
     out *= wts[:, None]
-    return out.T
+    return finite_result("ground_truth", out.T, "regression targets (shift / proposal size)")
 
 
 def decode(proposals, deltas, weights=(1.0, 1.0, 1.0, 1.0), fmt: str = "xyxy",
@@ -244,7 +269,7 @@ def decode(proposals, deltas, weights=(1.0, 1.0, 1.0, 1.0), fmt: str = "xyxy",
     if d.shape != p.T.shape:
         fail("deltas", f"one row (Δx, Δy, Δw, Δh) per proposal, shape {p.T.shape}",
              f"shape {d.shape}")
-    c = finite_number("clip", clip, minimum=0.0, strict_min=True)
+    c = finite_number("clip", clip, minimum=0.0, strict_min=True, maximum=CLIP_LIMIT)
     dt = d.T / wts[:, None]                      # 4×K, contiguous
     out = np.empty_like(p)
     np.minimum(dt[2:], c, out=out[2:])
@@ -256,7 +281,7 @@ def decode(proposals, deltas, weights=(1.0, 1.0, 1.0, 1.0), fmt: str = "xyxy",
         half = 0.5 * out[2:]
         out[2:] = out[:2] + half
         out[:2] -= half
-    return out.T
+    return finite_result("deltas", out.T, "decoded boxes")
 
 
 # -- one proposal, every intermediate kept ------------------------------------------------------

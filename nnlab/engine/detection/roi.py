@@ -18,8 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...core.validate import fail, finite_array, finite_number, positive_int
+from ...core.validate import fail, finite_array, finite_number, positive_int, work_limit
 from .boxes import as_boxes
+
+MAX_BINS = 256           # output_size per side (Fast R-CNN uses 7×7)
+MAX_OUTPUT = 10_000_000  # C·ph·pw numbers pooled
+MAX_CELLS = 1_000_000    # |box coordinate| × spatial_scale, in feature-map cells
 
 
 def _round_half_away(x):
@@ -33,7 +37,8 @@ def _output_size(output_size):
         ph, pw = output_size
     except (TypeError, ValueError):
         fail("output_size", "a whole number or a pair (height, width)", output_size)
-    return positive_int("output_size", ph), positive_int("output_size", pw)
+    return (positive_int("output_size", ph, maximum=MAX_BINS),
+            positive_int("output_size", pw, maximum=MAX_BINS))
 
 
 def _grid(box, spatial_scale, output_size, feature_shape):
@@ -44,7 +49,11 @@ def _grid(box, spatial_scale, output_size, feature_shape):
         fail("box", "one box (x1, y1, x2, y2)", f"{b.shape[0]} boxes")
     scale = finite_number("spatial_scale", spatial_scale, minimum=0, strict_min=True)
     ph, pw = _output_size(output_size)
-    x1, y1, x2, y2 = (int(v) for v in _round_half_away(b[0] * scale))
+    cells = _round_half_away(b[0] * scale)
+    if np.any(np.abs(cells) > MAX_CELLS):
+        fail("box", f"a box within ±{MAX_CELLS:,} feature-map cells once scaled by spatial_scale "
+                    f"({scale:g})", b[0].tolist())
+    x1, y1, x2, y2 = (int(v) for v in cells)
     roi_w = max(x2 - x1 + 1, 1)
     roi_h = max(y2 - y1 + 1, 1)
     bh, bw = roi_h / ph, roi_w / pw
@@ -108,6 +117,7 @@ def roi_pool(features, box, output_size=(7, 7), spatial_scale: float = 1.0,
     if f.ndim != 3:
         fail("features", "a feature map of shape C×H×W or H×W", f"shape {f.shape}")
     ph, pw = _output_size(output_size)
+    work_limit("output_size", f.shape[0] * ph * pw, MAX_OUTPUT, f"output C·ph·pw ({f.shape[0]}·{ph}·{pw})")
     cells, size, rows, cols = _grid(box, spatial_scale, (ph, pw), f.shape[1:])
     out = np.zeros((f.shape[0], ph, pw))
     arg = np.full((f.shape[0], ph, pw, 2), -1, dtype=int)
