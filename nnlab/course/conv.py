@@ -1,49 +1,107 @@
-"""Notebook 06's exercises and claims: output sizes and one output cell of a convolution.
+"""Notebook 06's exercises and claims: output sizes, one output cell, a padded corner cell.
 
-Every answer is computed by `nnlab.engine.conv` from the exercise's own data. `CLAIMS`: what
+Every answer is computed by `nnlab.engine.conv` from the exercise's own data; `exercise_set(seed)`
+draws another variant's numbers (seed 0: the notebook's). `CLAIMS`: what
 the notebook tells the learner to try with its explorer, each checked by `tests/test_claims.py`.
 """
 from __future__ import annotations
 
-from ..engine.conv import FILTERS, conv2d, filter_kernel, load_photo, output_size
+from ..engine.conv import conv2d, filter_kernel, load_photo, output_size
 from .claims import Claim, Claims
-from .exercises import Exercise, ExerciseSet
+from .exercises import Exercise, ExerciseSet, variant_rng, variant_seed
 
 CELL_PATCH = [[3, 0, 1], [1, 5, 8], [2, 7, 2]]
+EDGE_FILTERS = ("left edges", "right edges", "top edges", "bottom edges", "vertical edges (Sobel)",
+                "horizontal edges (Sobel)")
+PAD_IMAGE = [[2, 0, 1, 3], [4, 1, 0, 2], [1, 3, 2, 0], [0, 2, 4, 1]]
+PAD_KERNEL = [[1, 2, 0], [0, 1, 1], [1, 0, 2]]
 
 
-def _ex_cell():
-    return float(conv2d(CELL_PATCH, FILTERS["left edges"])[0, 0])
+def _numbers(seed: int) -> dict:
+    """The variant's numbers: seed 0 is the notebook's own, any other seed draws new ones."""
+    if seed == 0:
+        return {"n": 28, "f": 5, "p": 2, "s": 2, "patch": CELL_PATCH, "filter": "left edges",
+                "image": PAD_IMAGE, "kernel": PAD_KERNEL}
+    rng = variant_rng(seed)
+    f = int(rng.choice([3, 5, 7]))
+    while True:   # (n + 2p − f)/s not whole, so that rounding down matters
+        n, p, s = int(rng.integers(20, 65)), int(rng.integers(1, 4)), int(rng.integers(2, 4))
+        if (n + 2 * p - f) % s:
+            break
+    v = {"n": n, "f": f, "p": p, "s": s}
+    while True:   # answers of 0 would let a guess pass and hide the sign slip
+        v.update(patch=rng.integers(0, 10, size=(3, 3)).tolist(),
+                 filter=EDGE_FILTERS[int(rng.integers(len(EDGE_FILTERS)))],
+                 image=rng.integers(0, 5, size=(4, 4)).tolist(),
+                 kernel=rng.integers(-1, 3, size=(3, 3)).tolist())
+        if conv2d(v["patch"], filter_kernel(v["filter"]))[0, 0] != 0 \
+                and conv2d(v["image"], v["kernel"], padding=1)[0, 0] != 0:
+            return v
 
 
-exercises = ExerciseSet("Convolution", [
-    Exercise(
-        question="A 28×28 image is convolved with a 5×5 filter, stride 1, no padding ('valid'). "
-                 "How many rows does the feature map have?",
-        answer=lambda: output_size(28, 5, 1, 0),
-        solution=lambda: f"⌊(n + 2p − f)/s⌋ + 1 = ⌊(28 + 0 − 5)/1⌋ + 1 = {output_size(28, 5)}.",
-        abs_tol=0.5,
-        mistakes=lambda: [(23, "add 1: the first position counts too (n − f + 1)."),
-                          (28, "that is 'same' padding (p = 2); here there is no padding.")]),
-    Exercise(
-        question="Same image and filter, now with padding p = 2 and stride s = 2: how many rows?",
-        answer=lambda: output_size(28, 5, 2, 2),
-        solution=lambda: f"⌊(28 + 4 − 5)/2⌋ + 1 = ⌊13.5⌋ + 1 = {output_size(28, 5, 2, 2)}.",
-        abs_tol=0.5,
-        mistakes=lambda: [(14.5, "round down: the filter must fit entirely, ⌊13.5⌋ = 13."),
-                          (15, "round 13.5 down, not up: the last half step does not fit."),
-                          (13, "you forgot the + 1.")]),
-    Exercise(
-        question="Apply the 'left edges' filter [[1,0,-1],[1,0,-1],[1,0,-1]] to the 3×3 patch "
-                 "[[3,0,1],[1,5,8],[2,7,2]] (element-wise product, then sum). What is the output?",
-        answer=_ex_cell,
-        solution=lambda: "3·1 + 0·0 + 1·(−1) + 1·1 + 5·0 + 8·(−1) + 2·1 + 7·0 + 2·(−1) "
-                         f"= 3 − 1 + 1 − 8 + 2 − 2 = {_ex_cell():g}.",
-        mistakes=lambda: [(-_ex_cell(), "the sign is flipped: that is the 'right edges' filter "
-                                        "(or a true, flipped convolution)."),
-                          (_ex_cell() / 9, "that is the notes' average (divided by 9); frameworks "
-                                           "use the plain sum.")]),
-])
+def _products(patch, kernel) -> str:
+    return " + ".join(f"{a:g}·{b:g}" if b >= 0 else f"{a:g}·({b:g})"
+                      for ra, rb in zip(patch, kernel) for a, b in zip(ra, rb))
+
+
+def exercise_set(seed: int = 0) -> ExerciseSet:
+    """Notebook 06's exercises in the variant `seed` (0: the notebook's own numbers)."""
+    v = _numbers(variant_seed(seed))
+    n, f, p, s = v["n"], v["f"], v["p"], v["s"]
+    kernel = filter_kernel(v["filter"])
+    cell = float(conv2d(v["patch"], kernel)[0, 0])
+    padded = conv2d(v["image"], v["kernel"], padding=1)
+    corner, unpadded = float(padded[0, 0]), float(conv2d(v["image"], v["kernel"])[0, 0])
+    kernel_text = "[" + ",".join("[" + ",".join(f"{w:g}" for w in row) + "]" for row in kernel) + "]"
+    strided = output_size(n, f, s, p)
+    corner_products = _products([r[:2] for r in v["image"][:2]], [r[1:] for r in v["kernel"][1:]])
+    return ExerciseSet("Convolution", [
+        Exercise(
+            question=f"A {n}×{n} image is convolved with a {f}×{f} filter, stride 1, no padding "
+                     "('valid'). How many rows does the feature map have?",
+            answer=lambda: output_size(n, f, 1, 0),
+            solution=lambda: f"⌊(n + 2p − f)/s⌋ + 1 = ⌊({n} + 0 − {f})/1⌋ + 1 = "
+                             f"{output_size(n, f)}.",
+            abs_tol=0.2,   # whole numbers: a slip half a row off (no rounding) is told apart
+            mistakes=lambda: [(n - f, "add 1: the first position counts too (n − f + 1)."),
+                              (n, f"that is 'same' padding (p = {(f - 1) // 2}); here there is "
+                                  "no padding.")]),
+        Exercise(
+            question=f"Same image and filter, now with padding p = {p} and stride s = {s}: how "
+                     "many rows?",
+            answer=lambda: strided,
+            solution=lambda: f"⌊({n} + {2 * p} − {f})/{s}⌋ + 1 = ⌊{(n + 2 * p - f) / s:g}⌋ + 1 "
+                             f"= {strided}.",
+            abs_tol=0.2,   # whole numbers: a slip half a row off (no rounding) is told apart
+            mistakes=lambda: [((n + 2 * p - f) / s + 1, f"round down: the filter must fit "
+                               f"entirely, ⌊{(n + 2 * p - f) / s:g}⌋ = {(n + 2 * p - f) // s}."),
+                              (strided + 1, "round down, not up: the last part step does not fit."),
+                              (strided - 1, "you forgot the + 1."),
+                              (output_size(n, f, s, 0), "you left out the padding (2p rows).")]),
+        Exercise(
+            question=f"Apply the '{v['filter']}' filter {kernel_text} to the 3×3 patch "
+                     f"{v['patch']} (element-wise product, then sum). What is the output?",
+            answer=lambda: cell,
+            solution=lambda: f"{_products(v['patch'], kernel)} = {cell:g}.",
+            mistakes=lambda: [(-cell, "the sign is flipped: that is the opposite edge filter (or "
+                                      "a true, flipped convolution)."),
+                              (cell / 9, "that is the notes' average (divided by 9); frameworks "
+                                         "use the plain sum.")] if cell else []),
+        Exercise(
+            question=f"The 4×4 image {v['image']} is convolved with the kernel {v['kernel']}, "
+                     "stride 1, padding p = 1 (a ring of zeros around the image). What is the "
+                     "top-left cell of the feature map?",
+            answer=lambda: corner,
+            solution=lambda: ("The window over the top-left cell covers the zero ring: only the "
+                              "kernel's lower-right 2×2 meets the image, "
+                              f"{corner_products} = {corner:g}."),
+            mistakes=lambda: [(unpadded, "that is the top-left cell without padding: with p = 1 "
+                                         "the first window is centred on the image's corner.")]
+                             if unpadded != corner else []),
+    ], seed=seed)
+
+
+exercises = exercise_set(0)
 
 
 # -- what notebook 06 tells the learner to try with its explorer, each checked at its settings -----

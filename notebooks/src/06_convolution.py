@@ -151,21 +151,29 @@ print(f"dense layer, 1000 units: {r['dense_params']:,} parameters")
 print(f"conv layer, 64 filters 3×3: {r['conv_params']:,} parameters")
 # %% [markdown]
 # ## Exercises
-# Replace `None` by your answer and run the cell; `ex.solution(n)` shows the worked answer.
+# Type your answer in place of `None` and run the cell: the check says whether it is right, and
+# recognises the usual slips (the forgotten + 1, rounding up, the notes' average, a flipped
+# sign). `ex.solution(n)` shows the worked answer when you want it.
 # %%
-from nnlab.course.conv import exercises as ex
+from nnlab.course.conv import exercise_set
 
+ex = exercise_set(SEED)   # SEED is set in the setup cell; your instructor may give you another
 print(ex.show(1))
-ex.check(1, None)
+# %%
+answer = None  # rows of the feature map
+ex.check(1, answer)
 # %%
 print(ex.show(2))
-ex.check(2, None)
+# %%
+answer = None  # rows with padding and stride
+ex.check(2, answer)
 # %%
 print(ex.show(3))
-ex.check(3, None)
-# %% [markdown]
-# A common slip, recognised: forgetting the + 1 of the formula.
 # %%
-ex.check(1, 23)
+answer = None  # the output cell
+ex.check(3, answer)
 # %%
-ex.solution(2)
+print(ex.show(4))
+# %%
+answer = None  # the top-left cell with padding 1
+ex.check(4, answer)
