@@ -124,8 +124,8 @@ def work_limit(name: str, count, limit: int, what: str) -> None:
     """Refuse, before the work starts, a computation of `count` elements over `limit` (memory
     or time on this machine): one line naming the argument that sets the size."""
     if count > limit:
-        fail(name, f"a size whose {what} stays within {limit:,} (this machine's limit)",
-             f"{int(count):,}")
+        raise ValueError(f"{name}: expected a size whose {what} stays within {limit:,} "
+                         f"(this machine's limit), got {int(count):,}")
 
 
 def choice(name: str, value, allowed) -> str:

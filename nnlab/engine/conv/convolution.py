@@ -55,7 +55,7 @@ def _conv_args(x, weight, bias, stride, padding, form):
     s = as_pair("stride", stride)
     kh, kw = w.shape[2:]
     pads = resolve_padding(padding, (kh, kw), s)
-    check_fits("weight", xb.shape[2], xb.shape[3], pads, kh, kw)
+    check_fits("weight", xb.shape[2], xb.shape[3], pads, kh, kw, xb.shape[0] * xb.shape[1], s)
     scale = 1.0 / (kh * kw) if V.choice("form", form, FORMS) == "notes" else 1.0
     return xb, ndim, w * scale if scale != 1.0 else w, b, s, pads, scale
 

@@ -16,7 +16,11 @@ from ...core import validate as V
 from ..layers import Layer
 from .convolution import conv2d_backward_unchecked, conv2d_unchecked
 from .pooling import max_pool2d, max_pool2d_backward
-from .windows import pad_batch
+from .windows import MAX_PADDING, pad_batch
+
+MAX_CHANNELS = 4_096
+MAX_KERNEL = 64
+MAX_WEIGHTS = 50_000_000   # O·C·k·k numbers of one convolution layer's weight
 
 
 class Conv2d(Layer):
@@ -29,10 +33,11 @@ class Conv2d(Layer):
 
     def __init__(self, in_channels, out_channels, kernel_size=3, padding=1, rng=None):
         super().__init__()
-        c = V.positive_int("in_channels", in_channels)
-        o = V.positive_int("out_channels", out_channels)
-        k = V.positive_int("kernel_size", kernel_size)
-        self.padding = V.positive_int("padding", padding, minimum=0)
+        c = V.positive_int("in_channels", in_channels, maximum=MAX_CHANNELS)
+        o = V.positive_int("out_channels", out_channels, maximum=MAX_CHANNELS)
+        k = V.positive_int("kernel_size", kernel_size, maximum=MAX_KERNEL)
+        V.work_limit("out_channels", o * c * k * k, MAX_WEIGHTS, "weight O·C·k·k")
+        self.padding = V.positive_int("padding", padding, minimum=0, maximum=MAX_PADDING)
         rng = np.random.default_rng(0) if rng is None else rng
         w = rng.normal(0.0, math.sqrt(2.0 / (c * k * k)), size=(o, c, k, k))
         self.params = [w, np.zeros(o)]
@@ -57,7 +62,7 @@ class MaxPool2d(Layer):
 
     def __init__(self, kernel_size=2):
         super().__init__()
-        self.k = V.positive_int("kernel_size", kernel_size)
+        self.k = V.positive_int("kernel_size", kernel_size, maximum=MAX_KERNEL)
 
     def forward(self, x):
         self._x = x

@@ -38,7 +38,7 @@ def _pool_args(x, kernel_size, stride, padding):
     if p[0] > k[0] // 2 or p[1] > k[1] // 2:
         V.fail("padding", f"at most half the kernel size {k[0]}×{k[1]} (as in torch)", padding)
     pads = ((p[0], p[0]), (p[1], p[1]))
-    check_fits("kernel_size", xb.shape[2], xb.shape[3], pads, *k)
+    check_fits("kernel_size", xb.shape[2], xb.shape[3], pads, *k, xb.shape[0] * xb.shape[1], s)
     return xb, ndim, k, s, pads
 
 

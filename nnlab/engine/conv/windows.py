@@ -23,6 +23,9 @@ from ...core import functional as F
 from ...core import validate as V
 
 PADDING_NAMES = ("valid", "same", "full")
+MAX_STRIDE = 10_000       # a stride, a padding per side: sizes that fit this machine
+MAX_PADDING = 1_024
+MAX_NUMBERS = 50_000_000  # the padded batch and the patch matrix: 400 MB each at most
 
 
 # -- sizes -------------------------------------------------------------------------------------
@@ -70,13 +73,13 @@ def out_hw(h, w, pads, kh, kw, stride):
 
 
 # -- arguments ---------------------------------------------------------------------------------
-def as_pair(name, value, minimum=1):
-    """An int or a pair of ints (checked, ≥ minimum) as a pair."""
+def as_pair(name, value, minimum=1, maximum=MAX_STRIDE):
+    """An int or a pair of ints (checked, from minimum to maximum) as a pair."""
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
             V.fail(name, "an int or a pair of ints", value)
-        return tuple(V.positive_int(name, v, minimum=minimum) for v in value)
-    v = V.positive_int(name, value, minimum=minimum)
+        return tuple(V.positive_int(name, v, minimum=minimum, maximum=maximum) for v in value)
+    v = V.positive_int(name, value, minimum=minimum, maximum=maximum)
     return (v, v)
 
 
@@ -97,7 +100,7 @@ def resolve_padding(padding, kernel_size, stride=1):
             V.fail("padding", "'same' only with stride 1 (as in torch); use a number with stride > 1",
                    padding)
         return (((kh - 1) // 2, kh - 1 - (kh - 1) // 2), ((kw - 1) // 2, kw - 1 - (kw - 1) // 2))
-    ph, pw = as_pair("padding", padding, minimum=0)
+    ph, pw = as_pair("padding", padding, minimum=0, maximum=MAX_PADDING)
     return ((ph, ph), (pw, pw))
 
 
@@ -122,10 +125,15 @@ def unbatch(out, ndim):
     return out
 
 
-def check_fits(name, h, w, pads, kh, kw):
+def check_fits(name, h, w, pads, kh, kw, batch=1, stride=(1, 1)):
+    """The kernel fits the padded input, and the padded batch (batch = N·C images) and its
+    patch matrix stay within MAX_NUMBERS (checked before any array is made)."""
     hp, wp = h + sum(pads[0]), w + sum(pads[1])
     if kh > hp or kw > wp:
         V.fail(name, f"a kernel no larger than the padded input {hp}×{wp}", f"{kh}×{kw}")
+    V.work_limit("padding", batch * hp * wp, MAX_NUMBERS, f"padded input N·C·Hp·Wp ({hp}×{wp})")
+    cells = ((hp - kh) // stride[0] + 1) * ((wp - kw) // stride[1] + 1)
+    V.work_limit(name, batch * kh * kw * cells, MAX_NUMBERS, "patch matrix N·C·kH·kW·Ho·Wo")
 
 
 def check_grad_output(g, out_shape):
