@@ -65,11 +65,15 @@ def similarity_matrix(vectors: dict) -> tuple[list, np.ndarray]:
     if not isinstance(vectors, dict) or not vectors:
         V.fail("vectors", "a non-empty dict word -> vector", type(vectors).__name__)
     words = list(vectors)
-    X = np.array([V.finite_array(f"vectors[{w!r}]", vectors[w], ndim=1) for w in words])
-    n = np.linalg.norm(X, axis=1)
-    if np.any(n == 0):
-        V.fail("vectors", "non-zero vectors", words[int(np.argmin(n))])
-    U = X / n[:, None]
+    rows = [V.finite_array(f"vectors[{w!r}]", vectors[w], ndim=1) for w in words]
+    if len({r.shape for r in rows}) != 1:
+        V.fail("vectors", "vectors of one length", sorted({r.size for r in rows}))
+    X = np.array(rows)
+    top = np.max(np.abs(X), axis=1) if X.shape[1] else np.zeros(len(words))
+    if np.any(top == 0):
+        V.fail("vectors", "non-zero vectors", words[int(np.argmin(top))])
+    X = X / top[:, None]     # each row divided by its largest |entry| first: no overflow
+    U = X / np.linalg.norm(X, axis=1)[:, None]
     return words, np.clip(U @ U.T, -1.0, 1.0)
 
 
@@ -121,6 +125,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal=Fa
     if is_causal and attn_mask is not None:
         V.fail("attn_mask", "None when is_causal=True (torch refuses both at once: put the causal "
                "mask into attn_mask instead)")
+    if 0 in q.shape[-2:] or k.shape[-2] == 0:
+        V.fail("query" if 0 in q.shape[-2:] else "key", "at least one position and one feature",
+               f"shape {(q if 0 in q.shape[-2:] else k).shape}")
     s = 1.0 / np.sqrt(q.shape[-1]) if scale is None else V.finite_number("scale", scale)
     scores = finite_scores(q, k, s, scale)
     L, S = q.shape[-2], k.shape[-2]
@@ -133,8 +140,13 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, is_causal=Fa
         if m.dtype == bool:
             scores = np.where(m, scores, -np.inf)
         else:
-            scores = scores + V.finite_array("attn_mask", m)
-    return masked_softmax(scores) @ v
+            with np.errstate(over="ignore"):
+                scores = scores + V.finite_array("attn_mask", m)
+            if np.any(np.isposinf(scores)):
+                V.fail("attn_mask", "values whose sums with the scores stay finite")
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = masked_softmax(scores) @ v
+    return V.finite_result("value", out, "weighted average (weights · value)")
 
 
 def finite_scores(q, k, s, scale, entries: str = "query") -> np.ndarray:
@@ -180,11 +192,15 @@ def self_attention(X, W_q=None, W_k=None, W_v=None, scale=None) -> Attention:
     if W_k.shape[1] != W_q.shape[1]:
         V.fail("W_k", f"{W_q.shape[1]} columns like W_q (queries and keys are compared)",
                f"shape {W_k.shape}")
-    Q, K, Vv = X @ W_q, X @ W_k, X @ W_v
+    with np.errstate(over="ignore", invalid="ignore"):
+        Q, K, Vv = X @ W_q, X @ W_k, X @ W_v
     s = 1.0 / np.sqrt(Q.shape[1]) if scale is None else V.finite_number("scale", scale)
     scores = finite_scores(Q, K, s, scale, entries="X")
     weights = F.softmax(scores, axis=1)
-    return Attention(X, Q, K, Vv, scores, weights, weights @ Vv, s)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = weights @ Vv
+    V.finite_result("W_v", Vv, "values X·W_v")
+    return Attention(X, Q, K, Vv, scores, weights, V.finite_result("W_v", out, "output"), s)
 
 
 def bank_in_context(context: float = 1.0, sharpness: float = 3.0, vectors: dict | None = None):
