@@ -42,6 +42,8 @@ PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh")
 KEPT = {"rnn": ("a",), "gru": ("r", "z", "n", "hn"), "lstm": ("i", "f", "g", "o", "tanh_c")}
 _RELU = ACT.get("relu")
 
+MAX_SIZE = 4_096   # input, hidden and output sizes: a 4-gate 4096-cell LSTM has 134M weights
+
 
 def n_gates(cell: str) -> int:
     return len(GATES[V.choice("cell", cell, CELLS)])
@@ -216,8 +218,8 @@ def param_count(cell: str, input_size: int, hidden_size: int, bias: bool = True)
     one bias per gate (as in many textbooks) has G·h fewer.
     """
     G = n_gates(cell)
-    i = V.positive_int("input_size", input_size)
-    h = V.positive_int("hidden_size", hidden_size)
+    i = V.positive_int("input_size", input_size, maximum=MAX_SIZE)
+    h = V.positive_int("hidden_size", hidden_size, maximum=MAX_SIZE)
     return G * (h * i + h * h + (2 * h if bias else 0))
 
 
@@ -229,8 +231,8 @@ def init_params(cell: str, input_size: int, hidden_size: int, seed: int = 0,
     (the biases None when bias=False).
     """
     G = n_gates(cell)
-    i = V.positive_int("input_size", input_size)
-    h = V.positive_int("hidden_size", hidden_size)
+    i = V.positive_int("input_size", input_size, maximum=MAX_SIZE)
+    h = V.positive_int("hidden_size", hidden_size, maximum=MAX_SIZE)
     scale = V.finite_number("scale", scale)
     rng = np.random.default_rng(V.positive_int("seed", seed, minimum=0))
     k = 1.0 / np.sqrt(h)

@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 
 from ...core import validate as V
-from .cells import CELLS, NONLINEARITIES, n_gates, set_gate_bias
+from .cells import CELLS, MAX_SIZE, NONLINEARITIES, n_gates, set_gate_bias
 from .sequence import bptt_unchecked, run_unchecked
 
 
@@ -44,7 +44,7 @@ def gradient_flow(cell: str, T: int = 20, scale: float = 1.0, hidden_size: int =
     cell = V.choice("cell", cell, CELLS)
     wrt = V.choice("wrt", wrt, ("h", "c", "both") if cell == "lstm" else ("h",))
     T = V.positive_int("T", T, maximum=1000)
-    H = V.positive_int("hidden_size", hidden_size)
+    H = V.positive_int("hidden_size", hidden_size, maximum=MAX_SIZE)
     scale = V.finite_number("scale", scale, minimum=0.0)
     gate_bias = V.finite_number("gate_bias", gate_bias)
     nonlinearity = V.choice("nonlinearity", nonlinearity, NONLINEARITIES)

@@ -14,8 +14,11 @@ import numpy as np
 from ...core import functional as F
 from ...core import validate as V
 from ..layers import Dense, Layer, Sequential
-from .cells import CELLS, NONLINEARITIES, PARAM_NAMES, init_params, set_gate_bias
+from .cells import CELLS, MAX_SIZE, NONLINEARITIES, PARAM_NAMES, init_params, set_gate_bias
 from .sequence import bptt_unchecked, clip_grad_norm, run_unchecked
+
+MAX_STEPS = 100_000    # training steps of one fit
+MAX_BATCH = 100_000
 
 MODES = ("many_to_one", "many_to_many")
 LOSSES = ("cross_entropy", "mse")
@@ -77,8 +80,8 @@ class SequenceModel:
         self.mode = V.choice("mode", mode, MODES)
         self.loss_name = V.choice("loss", loss, LOSSES)
         self.nonlinearity = V.choice("nonlinearity", nonlinearity, NONLINEARITIES)
-        H = V.positive_int("hidden_size", hidden_size)
-        O = V.positive_int("output_size", output_size)
+        H = V.positive_int("hidden_size", hidden_size, maximum=MAX_SIZE)
+        O = V.positive_int("output_size", output_size, maximum=MAX_SIZE)
         p = init_params(self.cell, input_size, H, seed=seed)
         set_gate_bias(self.cell, p["b_ih"], H, V.finite_number("gate_bias", gate_bias))
         # the head: torch.nn.Linear's initialisation, U(±1/√hidden) for W_out and b_out
@@ -128,8 +131,8 @@ class SequenceModel:
         Returns {"loss": [...], "grad_norm": [norm before clipping ...], "diverged_at": the
         step at which the loss or the gradient overflowed (training stops there), or None}.
         """
-        steps = V.positive_int("steps", steps)
-        batch_size = V.positive_int("batch_size", batch_size)
+        steps = V.positive_int("steps", steps, maximum=MAX_STEPS)
+        batch_size = V.positive_int("batch_size", batch_size, maximum=MAX_BATCH)
         xs = V.finite_array("xs", xs, ndim=3)
         targets = np.asarray(targets)
         rng = np.random.default_rng(seed)
