@@ -5,7 +5,8 @@ the two detector families, and the exercises.
   (centre and size), ground-truth centre (110, 130), deltas written .125, .167, .051, .039; the
   notes never give the ground truth's size, :func:`course_example` derives it from the deltas.
 - :data:`PIPELINES`: what each piece of notebook 09 does in Faster R-CNN, SSD and YOLO.
-- :data:`exercises`: answers computed by the engine from each exercise's own data; the NMS
+- :func:`exercise_set` (seed 0: the notebook's numbers; any other seed draws a variant's boxes,
+  widths, grid and scene): answers computed by the engine from each exercise's own data; the NMS
   solution is written from the steps that ``nms(..., return_steps=True)`` returns.
 - :data:`REGRESSION_CLAIMS`, :data:`NMS_CLAIMS`, :data:`SEARCH_CLAIMS`: what the notebook tells
   the learner to try with each explorer, each with its settings and the check of its `state()`
@@ -18,7 +19,7 @@ import math
 from ..engine.detection import box_iou, decode, encode, nms
 from ..engine.yolo import responsible_cell
 from .claims import Claim, Claims
-from .exercises import Exercise, ExerciseSet
+from .exercises import Exercise, ExerciseSet, variant_rng, variant_seed
 
 # -- the course's worked example (notes 000, "Step 4: Bounding Box Regression") ------------------
 COURSE_PROPOSAL = (100.0, 120.0, 80.0, 60.0)      # x, y (centre), w, h
@@ -105,87 +106,129 @@ EX_BOXES = ((0.0, 0.0, 4.0, 4.0), (2.0, 2.0, 6.0, 6.0))
 EX_NMS_BOXES = ((10, 10, 50, 50), (12, 12, 52, 52), (30, 30, 70, 70), (100, 100, 140, 140),
                 (102, 98, 140, 138))
 EX_NMS_SCORES = (0.9, 0.8, 0.7, 0.6, 0.95)
+DEFAULT_NUMBERS = {"w": 80, "w_gt": 90, "boxes": EX_BOXES, "S": 13, "image": 416,
+                   "centre": (200, 100), "nms_boxes": EX_NMS_BOXES, "nms_scores": EX_NMS_SCORES,
+                   "grid": (38, 50), "scales": 3, "ratios": 3}
 
 
-def _ex_dw():
-    return math.log(90.0 / 80.0)
+def _overlapping_pair(rng) -> tuple:
+    """Two integer boxes that overlap in part (IoU strictly between 0 and 1)."""
+    while True:
+        x1, y1 = (int(v) for v in rng.integers(0, 6, size=2))
+        a = (float(x1), float(y1), float(x1 + rng.integers(3, 8)), float(y1 + rng.integers(3, 8)))
+        dx, dy = (int(v) for v in rng.integers(1, 5, size=2))
+        b = (a[0] + dx, a[1] + dy, a[0] + dx + float(rng.integers(3, 8)),
+             a[1] + dy + float(rng.integers(3, 8)))
+        if b[0] < a[2] and b[1] < a[3]:
+            return a, b
 
 
-def _ex_iou():
-    return float(box_iou([EX_BOXES[0]], [EX_BOXES[1]])[0, 0])
+def _nms_scene(rng) -> tuple:
+    """Five boxes in clusters, with distinct scores; no pair's IoU near the threshold 0.5."""
+    while True:
+        boxes = []
+        for _ in range(5):
+            cx, cy = (int(v) for v in rng.choice([40, 80, 120], size=2))
+            jitter = rng.integers(-12, 13, size=2)
+            size = int(rng.integers(30, 46))
+            x1, y1 = cx + int(jitter[0]), cy + int(jitter[1])
+            boxes.append((x1, y1, x1 + size, y1 + size))
+        ious = box_iou(boxes, boxes)
+        if not ((ious > 0.4) & (ious < 0.6)).any():
+            break
+    scores = tuple(float(v) for v in rng.permutation([0.95, 0.9, 0.8, 0.7, 0.6]))
+    return tuple(boxes), scores
 
 
-def _ex_cell():
-    row, col, _, _ = responsible_cell(200 / 416, 100 / 416, 13)
-    return [row, col]
+def _numbers(seed: int) -> dict:
+    if seed == 0:
+        return dict(DEFAULT_NUMBERS)
+    rng = variant_rng(seed)
+    w = int(rng.integers(40, 161))
+    S, image = int(rng.choice([7, 13, 19])), int(rng.choice([416, 448, 608]))
+    v = {"w": w, "w_gt": w + int(rng.choice([-1, 1])) * int(rng.integers(5, 41)),
+         "boxes": _overlapping_pair(rng), "S": S, "image": image,
+         "centre": tuple(int(c) for c in rng.integers(1, image, size=2)),
+         "grid": (int(rng.integers(20, 61)), int(rng.integers(20, 81))),
+         "scales": int(rng.integers(2, 5)), "ratios": int(rng.integers(2, 5))}
+    v["nms_boxes"], v["nms_scores"] = _nms_scene(rng)
+    return v
 
 
-def _ex_nms():
-    return float(len(nms(EX_NMS_BOXES, EX_NMS_SCORES, 0.5)))
+def exercise_set(seed: int = 0) -> ExerciseSet:
+    """Notebook 09's exercises in the variant `seed` (0: the notebook's own numbers)."""
+    v = _numbers(variant_seed(seed))
+    w, w_gt, (a, b) = v["w"], v["w_gt"], v["boxes"]
+    dw = math.log(w_gt / w)
+    iou = float(box_iou([a], [b])[0, 0])
+    inter = [max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])]
+    area_i = (inter[2] - inter[0]) * (inter[3] - inter[1])
+    area_a, area_b = (a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])
+    S, image, (cx, cy) = v["S"], v["image"], v["centre"]
+    row, col, _, _ = responsible_cell(cx / image, cy / image, S)
+    steps = nms(v["nms_boxes"], v["nms_scores"], 0.5, return_steps=True)
+    kept = len(steps.keep)
+    gh, gw, per = *v["grid"], v["scales"] * v["ratios"]
+    return ExerciseSet("Object detection", [
+        Exercise(
+            question=f"A proposal is {w} px wide and its ground-truth box {w_gt} px. What is the "
+                     "regression target Δw = ln(w_gt/w)? (4 decimals)",
+            answer=lambda: dw,
+            solution=lambda: f"Δw = ln({w_gt}/{w}) = ln({w_gt / w:.4f}) = {dw:.4f} (the natural "
+                             "logarithm: decoding multiplies by e^Δw).",
+            mistakes=lambda: [(math.log10(w_gt / w), "that is log base 10; the targets use the "
+                               "natural log, because decoding multiplies by e^Δw."),
+                              ((w_gt - w) / w, "that is the relative change (w_gt − w)/w; Δw is "
+                                               "the log of the ratio w_gt/w."),
+                              (w_gt / w, "that is the ratio w_gt/w; take its logarithm."),
+                              (math.log(w / w_gt), "that is ln(w/w_gt): the ground truth goes on "
+                                                   "top.")]),
+        Exercise(
+            question=f"What is the IoU of the boxes {a} and {b} (x1, y1, x2, y2)? (4 decimals)",
+            answer=lambda: iou,
+            solution=lambda: (f"intersection {inter} has area {area_i:g}; union = {area_a:g} + "
+                              f"{area_b:g} − {area_i:g} = {area_a + area_b - area_i:g}; IoU = "
+                              f"{area_i:g}/{area_a + area_b - area_i:g} = {iou:.4f}"),
+            mistakes=lambda: [(area_i / area_a, "you divided by the area of one box; divide by the "
+                                                "union."),
+                              (area_i / (area_a + area_b), "you divided by the sum of the areas; "
+                               "subtract the intersection once.")]),
+        Exercise(
+            question=f"YOLO with a {S}×{S} grid on a {image}×{image} image: an object's centre is "
+                     f"at pixel (x, y) = ({cx}, {cy}). Which cell (row, col) is responsible for "
+                     "it? Answer as [row, col], counting from 0.",
+            answer=lambda: [row, col],
+            solution=lambda: (f"each cell is {image}/{S} = {image / S:.4g} px; col = "
+                              f"floor({cx}/{image / S:.4g}) = {col}, row = floor({cy}/"
+                              f"{image / S:.4g}) = {row} → [{row}, {col}]"),
+            rel_tol=0.0, abs_tol=1e-9,
+            mistakes=lambda: [([col, row], "rows go down (y) and columns across (x): [row, col] "
+                                           "= [y cell, x cell]."),
+                              ([row + 1, col + 1], "count from 0: the first cell is number 0.")]),
+        Exercise(
+            question=f"Boxes {list(v['nms_boxes'])} have scores {list(v['nms_scores'])}. How many "
+                     "boxes does non-maximum suppression keep with IoU threshold 0.5?",
+            answer=lambda: float(kept),
+            solution=lambda: "; ".join(steps.lines()) + f". Kept {steps.keep.tolist()}: {kept} boxes.",
+            rel_tol=0.0, abs_tol=1e-9,
+            mistakes=lambda: [(1.0, "only boxes whose IoU with a kept, higher-scoring box exceeds "
+                                    "0.5 are removed; the others stay."),
+                              (5.0, "boxes whose IoU with a kept, higher-scoring box exceeds 0.5 "
+                                    "are removed.")]),
+        Exercise(
+            question=f"A Faster R-CNN feature map is {gh}×{gw} locations with {v['scales']} scales "
+                     f"× {v['ratios']} aspect ratios per location. How many anchors are there?",
+            answer=lambda: float(gh * gw * per),
+            solution=lambda: f"{gh} · {gw} locations · {per} anchors = {gh * gw * per:,} anchors",
+            rel_tol=0.0, abs_tol=1e-9,
+            mistakes=lambda: [(gh * gw, f"that is the number of locations; each has {per} anchors."),
+                              (gh * gw * (v["scales"] + v["ratios"]),
+                               f"{v['scales']} scales × {v['ratios']} ratios is {per} anchors per "
+                               "location: multiply, do not add.")]),
+    ], seed=seed)
 
 
-def _ex_nms_solution():
-    """The sweep told step by step, from the steps nms returns."""
-    r = nms(EX_NMS_BOXES, EX_NMS_SCORES, 0.5, return_steps=True)
-    keep = r.keep.tolist()
-    return "; ".join(r.lines()) + f". Kept {keep}: {len(keep)} boxes."
-
-
-exercises = ExerciseSet("Object detection", [
-    Exercise(
-        question="A proposal is 80 px wide and its ground-truth box 90 px. What is the regression "
-                 "target Δw = ln(w_gt/w)? (4 decimals)",
-        answer=_ex_dw,
-        solution=lambda: f"Δw = ln(90/80) = ln(1.125) = {_ex_dw():.4f} (the natural logarithm: "
-                         "decoding multiplies by e^Δw).",
-        mistakes=lambda: [(math.log10(90 / 80), "that is log base 10; the targets use the natural "
-                                                "log, because decoding multiplies by e^Δw."),
-                          ((90 - 80) / 80, "that is the relative change (w_gt − w)/w; Δw is the "
-                                           "log of the ratio w_gt/w."),
-                          (90 / 80, "that is the ratio w_gt/w; take its logarithm.")],
-    ),
-    Exercise(
-        question=f"What is the IoU of the boxes {EX_BOXES[0]} and {EX_BOXES[1]} "
-                 "(x1, y1, x2, y2)? (4 decimals)",
-        answer=_ex_iou,
-        solution=lambda: ("intersection [2, 2, 4, 4] has area 4; union = 16 + 16 − 4 = 28; "
-                          f"IoU = 4/28 = {_ex_iou():.4f}"),
-        mistakes=lambda: [(4 / 16, "you divided by the area of one box; divide by the union."),
-                          (4 / 32, "you divided by the sum of the areas; subtract the "
-                                   "intersection once (union = 16 + 16 − 4).")],
-    ),
-    Exercise(
-        question="YOLO with a 13×13 grid on a 416×416 image: an object's centre is at pixel "
-                 "(x, y) = (200, 100). Which cell (row, col) is responsible for it? "
-                 "Answer as [row, col], counting from 0.",
-        answer=_ex_cell,
-        solution=lambda: ("each cell is 416/13 = 32 px; col = floor(200/32) = 6, "
-                          "row = floor(100/32) = 3 → [3, 6]"),
-        rel_tol=0.0, abs_tol=1e-9,
-        mistakes=lambda: [([6, 3], "rows go down (y) and columns across (x): [row, col] = "
-                                   "[y cell, x cell]."),
-                          ([4, 7], "count from 0: floor(200/32) = 6, not 7.")],
-    ),
-    Exercise(
-        question=f"Boxes {list(EX_NMS_BOXES)} have scores {list(EX_NMS_SCORES)}. How many boxes "
-                 "does non-maximum suppression keep with IoU threshold 0.5?",
-        answer=_ex_nms,
-        solution=lambda: _ex_nms_solution(),
-        rel_tol=0.0, abs_tol=1e-9,
-        mistakes=lambda: [(2.0, "box 2 overlaps box 0 only a little (IoU 0.14 < 0.5): it is kept."),
-                          (5.0, "boxes whose IoU with a kept, higher-scoring box exceeds 0.5 are "
-                                "removed.")],
-    ),
-    Exercise(
-        question="A Faster R-CNN feature map is 38×50 locations with 3 scales × 3 aspect ratios "
-                 "per location. How many anchors are there?",
-        answer=lambda: float(38 * 50 * 9),
-        solution=lambda: "38 · 50 locations · 9 anchors = 17,100 anchors",
-        rel_tol=0.0, abs_tol=1e-9,
-        mistakes=lambda: [(38 * 50, "that is the number of locations; each has 9 anchors."),
-                          (38 * 50 * 6, "3 scales × 3 ratios is 9 anchors per location, not 6.")],
-    ),
-])
+exercises = exercise_set(0)
 
 
 # -- what notebook 09 tells the learner to try, each with its check -----------------------------
