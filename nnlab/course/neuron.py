@@ -30,10 +30,13 @@ def _vec(v) -> str:
 
 def _distinct(answer, mistakes) -> list:
     """The listed slips whose value differs from the answer (a slip that gives the right number
-    for these data is no slip)."""
-    a = np.asarray(answer, dtype=float)
-    return [(v, why) for v, why in mistakes
-            if not np.allclose(np.asarray(v, dtype=float), a, rtol=2e-3, atol=1e-3)]
+    for these data is no slip) and from the slips before it."""
+    kept = []
+    for v, why in mistakes:   # nor one that gives the same number as an earlier slip
+        if not any(np.allclose(np.asarray(v, dtype=float), np.asarray(u, dtype=float), rtol=4e-3,
+                               atol=2e-3) for u in [answer, *(k[0] for k in kept)]):
+            kept.append((v, why))
+    return kept
 
 
 def _sigmoid_exercise(rng) -> Exercise:
