@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core import functional as F
-from ..core.validate import fail, finite_array, finite_number, positive_int
+from ..core.validate import fail, finite_array, finite_number, finite_result, positive_int
 
 
 # ---- numerics -------------------------------------------------------------------------------
@@ -57,6 +57,16 @@ def _elu_d(x, alpha):
     return np.where(x > 0, 1.0, alpha * _exp_neg(x))
 
 
+def _finite_out(x, out, what):
+    """`out`, unless a finite input gave a non-finite output (a parameter such as alpha = 1e308
+    overflowing): then the ValueError naming x. An infinite input may give an infinite output."""
+    bad = ~np.isfinite(out) & np.isfinite(x)
+    if np.any(bad):
+        fail("x", f"inputs for which {what}(x) stays finite (with these parameters)",
+             float(np.asarray(x)[bad].flat[0]) if np.ndim(x) else float(x))
+    return out
+
+
 @dataclass
 class Activation:
     """One activation function: numbers, derivative and formula (the notes' facts about it are
@@ -73,16 +83,16 @@ class Activation:
         """f(x), elementwise (e^-|x| may round to 0 far out: that is not an error, so underflow
         is never signalled, even under np.errstate(all="raise"))."""
         x = _arr(x)
-        with np.errstate(under="ignore"):
-            return self._f(x, **self.params)
+        with np.errstate(under="ignore", over="ignore", invalid="ignore"):
+            return _finite_out(x, self._f(x, **self.params), self.name)
 
     __call__ = forward
 
     def derivative(self, x):
         """f'(x), elementwise, with respect to the input x."""
         x = _arr(x)
-        with np.errstate(under="ignore"):
-            return self._d(x, **self.params)
+        with np.errstate(under="ignore", over="ignore", invalid="ignore"):
+            return _finite_out(x, self._d(x, **self.params), self.name + "'")
 
     def forward_unchecked(self, x):
         """f(x) for a float array already checked (the fast path inside layers)."""
@@ -215,7 +225,9 @@ def prelu_alpha_gradient(x, upstream=None):
     up = np.ones_like(x) if upstream is None else finite_array("upstream", upstream)
     if up.shape != x.shape:
         fail("upstream", f"an array of shape {x.shape} like x", f"shape {up.shape}")
-    return float(np.sum(np.where(x > 0, 0.0, x) * up))
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = float(np.sum(np.where(x > 0, 0.0, x) * up))
+    return finite_result("upstream", out, "sum x·upstream over x <= 0")
 
 
 # ---- softmax --------------------------------------------------------------------------------
@@ -238,7 +250,9 @@ def softmax(x, axis=-1, temperature=1.0):
 def softmax_jacobian(x, temperature=1.0):
     """∂softmax_i/∂x_j = s_i(δ_ij − s_j)/T for a vector x."""
     s = softmax(finite_array("x", x, ndim=1), temperature=temperature)
-    return F.softmax_jacobian(s, temperature=float(temperature))
+    with np.errstate(over="ignore", invalid="ignore"):
+        jac = F.softmax_jacobian(s, temperature=float(temperature))
+    return finite_result("temperature", jac, "Jacobian s(δ − s)/T")
 
 
 # ---- lessons --------------------------------------------------------------------------------
@@ -260,6 +274,9 @@ def gradient_through_depth(name, depth, x=0.5, w=1.0, **params):
         prod *= w * float(act.derivative(z))
         a = float(act.forward(z))
         out[k] = prod
+        if not np.isfinite(prod):
+            fail("w", f"a weight for which the product of w·f'(z) stays finite through {depth} "
+                      f"layers (it overflowed at layer {k + 1})", w)
     return out
 
 
@@ -293,10 +310,20 @@ def dying_relu_run(lr=0.5, steps=20, w=1.0, b=0.5, seed=0, n=50):
     w = finite_number("w", w)
     b = finite_number("b", b)
     rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
-    x = rng.uniform(-1.0, 1.0, positive_int("n", n, minimum=1))
+    x = rng.uniform(-1.0, 1.0, positive_int("n", n, minimum=1, maximum=1_000_000))
     y = 2.0 * x + 1.0
     hist = {k: [] for k in ("w", "b", "loss", "active", "dw", "db")}
     for _ in range(steps + 1):
+        _dying_relu_step(hist, w, b, x, y)
+        w, b = w - lr * hist["dw"][-1], b - lr * hist["db"][-1]
+        if not (np.isfinite(w) and np.isfinite(b) and np.isfinite(hist["loss"][-1])):
+            fail("lr", "a learning rate for which w, b and the loss stay finite", lr)
+    return hist
+
+
+def _dying_relu_step(hist, w, b, x, y):
+    """Append one step of dying_relu_run: w, b, loss, active fraction and the gradients."""
+    with np.errstate(over="ignore", invalid="ignore"):
         z = w * x + b
         on = z > 0
         r = np.where(on, z, 0.0) - y
@@ -304,8 +331,6 @@ def dying_relu_run(lr=0.5, steps=20, w=1.0, b=0.5, seed=0, n=50):
         for k, v in (("w", w), ("b", b), ("loss", float(np.mean(r * r))),
                      ("active", float(np.mean(on))), ("dw", dw), ("db", db)):
             hist[k].append(v)
-        w, b = w - lr * dw, b - lr * db
-    return hist
 
 
 __all__ = ["dying_relu_run", "DERIVATIVE_LATEX", "ACTIVATIONS", "NAMES", "Activation", "get",
