@@ -166,7 +166,7 @@ def test_resnet_against_torch_modules(torch, depth):
     x = torch.zeros(1, 3, 224, 224)
     with torch.no_grad():
         x = stem(x)
-        assert (x.shape[2], x.shape[3], x.shape[1]) == rows["max pool 3×3"].output_shape
+        assert (x.shape[2], x.shape[3], x.shape[1]) == rows["max pool 3×3/2"].output_shape
         names = [r.layer for r in summary.rows if r.layer.startswith("layer")]
         for name, block in zip(names, blocks, strict=True):
             x = block(x)

@@ -102,3 +102,27 @@ def test_counts_and_sizes_against_torch(torch, seed):
     a1 = x0 + torch.sigmoid(w * x0)
     (a1 + torch.sigmoid(w * a1)).backward()
     assert x0.grad.item() == pytest.approx(ex.exercises[6].expected(), rel=1e-12)
+
+
+def test_most_seed0_answers_are_printed_nowhere_above_the_exercises():
+    """The contract: at least half of the notebook's exercises ask for a number it never printed."""
+    import json
+    import re
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks" /
+                     "07_pooling_and_cnn.ipynb").read_text(encoding="utf-8"))
+    shown = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and "## Exercises" in "".join(cell["source"]):
+            break
+        shown.append("".join(cell["source"]))
+        for out in cell.get("outputs", []):
+            shown.append("".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", "")))
+    text = "\n".join(shown)
+    hidden = 0
+    for e in exercise_set(0).exercises:
+        v = float(e.expected())
+        forms = {f"{v:,.0f}", f"{v:.0f}"} if v == int(v) else {f"{v:.2f}", f"{v:.3f}", f"{v:g}"}
+        hidden += not any(re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d,]|\.\d)", text) for f in forms)
+    assert hidden >= (len(exercise_set(0)) + 1) // 2, hidden

@@ -8,7 +8,8 @@
 # features), **flattening**, **dense layers** and a **softmax** output giving the probability of
 # each digit 0–9. This notebook builds exactly that with `nnlab`, trains it on real handwritten
 # digits, looks inside it, lays out the famous architectures of the notes (LeNet-5, AlexNet,
-# VGG) and tries transfer learning.
+# VGG, then GoogLeNet, ResNet, DenseNet, MobileNet and EfficientNet), shows why ResNet's skip
+# connections let a deep network train, and tries transfer learning.
 # %% [markdown]
 # ## Setup
 # %%
@@ -176,6 +177,99 @@ print(f"\nfirst dense layer: {share:.1%} of all parameters, {share_in_words(shar
 # %%
 print(published_comparison())
 # %% [markdown]
+# ## After VGG: GoogLeNet, ResNet, DenseNet, MobileNet, EfficientNet
+# The notes (000) list five architectures after VGGNet. Each brought one idea:
+#
+# - **GoogLeNet** (Inception, 2014): an *inception module* runs four paths side by side — 1×1,
+#   3×3 and 5×5 convolutions and a 3×3 max pool — and concatenates their maps along the channels;
+#   1×1 convolutions first shrink the channels so that the larger kernels stay cheap. Global
+#   average pooling replaces VGG's big dense layers.
+# - **ResNet** (2015): *skip connections*. A block adds its input to its output,
+#   `out = relu(F(x) + x)`; where the shape changes, the skip path is a 1×1 convolution.
+# - **DenseNet** (2016): each layer's new maps (32 of them) are *concatenated* to all the maps
+#   before it, so every layer sees every earlier one.
+# - **MobileNet** (2017): *depthwise separable* convolutions, one 3×3 filter per channel followed
+#   by a 1×1 convolution that mixes the channels; MobileNetV2 (2018) wraps them in "inverted
+#   residual" blocks (expand with 1×1, depthwise 3×3, project back with 1×1, skip connection).
+# - **EfficientNet** (2019): MobileNetV2's blocks with squeeze-and-excitation (a per-channel
+#   weighting computed from the whole map), the network's depth, width and input size scaled
+#   together; B0 is the base network.
+#
+# The calculator builds each one layer by layer as torchvision builds it (`torchvision.models`,
+# what most learners will run), with batch norm (2 parameters per channel, γ and β) after
+# convolutions that then have no bias. Each total is checked against the number torchvision
+# publishes on the model's page (`num_params`); the papers give rounded figures at most
+# (MobileNetV2's Table 4: 3.4 million; EfficientNet's Table 2: 5.3 million for B0).
+# %%
+from nnlab.engine.architectures import MODERN, googlenet, modern_comparison, resnet
+
+print(modern_comparison())
+assert all(build().total == published for build, published, _, _ in MODERN.values())
+# %% [markdown]
+# Where torchvision differs from the papers: its GoogLeNet has batch norm and no conv biases,
+# and its "5×5" branch has a 3×3 kernel (a known slip, pytorch/vision issue #906, kept for its
+# pretrained weights); the
+# paper's two auxiliary classifiers, used only in training, are left out of both counts.
+# torchvision's ResNet-50 puts the stride on the 3×3 convolution of a bottleneck, the paper on
+# the first 1×1 ("ResNet v1.5"): the same parameters, different compute.
+# %%
+paper = googlenet("paper")
+print(f"GoogLeNet as in the paper (biases, no batch norm, 5×5): {paper.total:,}")
+print(f"GoogLeNet as in torchvision:                            {googlenet().total:,}")
+# %% [markdown]
+# The GoogLeNet paper says it "uses 12× fewer parameters" than AlexNet; the count below says how
+# many times fewer the paper's own network has.
+# %%
+print(f"AlexNet / GoogLeNet (paper form): {alexnet().total / paper.total:.1f}×")
+# %% [markdown]
+# ResNet-18 block by block: the first convolution, then four stages of two blocks; every stage
+# after the first halves the size and doubles the channels. Global average pooling leaves 512
+# numbers for the last dense layer, where VGG-16 flattened 7·7·512 = 25,088.
+# %%
+r18 = resnet(18)
+print(r18.by_block())
+# %% [markdown]
+# One block layer by layer: `layer2.0` changes the shape (stride 2, 64 → 128 channels), so its
+# skip path is a 1×1 convolution with batch norm; in `layer2.1` the skip is the identity and
+# costs nothing.
+# %%
+print(r18.block("layer2.0"))
+print()
+print(r18.block("layer2.1"))
+# %% [markdown]
+# And one inception module of GoogLeNet, its four paths concatenated (64 + 128 + 32 + 32 = 256
+# channels):
+# %%
+print(googlenet().block("inception 3a"))
+# %% [markdown]
+# ## Why skip connections: the gradient that reaches the first layer
+# Notebook 03's depth explorer multiplies the gradient by w·f′(z) at every layer of the chain
+# z_k = w·a_{k−1}, a_k = f(z_k): with sigmoid at most 1/4 per layer, so it vanishes. A skip
+# connection around each layer makes it a_k = a_{k−1} + f(w·a_{k−1}), and the chain rule gives
+# each layer the factor 1 + w·f′(z_k): the identity path contributes the 1, which no layer can
+# shrink. The table is ∂a_n/∂a_0, the factor by which the gradient at the top is multiplied on
+# its way down to the first layer, with notebook 03's start x = 0.5 and w = 1 (the numbers are
+# checked against finite differences and PyTorch's autograd in `tests/test_architectures_modern.py`).
+# %%
+from nnlab.engine.architectures import first_layer_gradient, gradient_table
+
+print(gradient_table())
+g30 = first_layer_gradient(depths=(30,))
+plain, skip = g30[("sigmoid", 30)]
+print(f"\n30 sigmoid layers: the gradient reaching the first layer is multiplied by {plain:.1e} "
+      f"without skip connections, by {skip:.2f} with them")
+assert plain <= 0.25 ** 30 and skip >= 1
+# %% [markdown]
+# ReLU at w = 1 shows the other side: the plain chain passes the gradient unchanged, while the
+# residual chain doubles the signal and the gradient at every layer (2ⁿ). Real residual networks
+# keep the residual branch small (batch norm after its last convolution, small initial weights).
+# With a weak branch, w = 0.1, the plain chain vanishes as 0.1ⁿ while the residual one grows only
+# as 1.1ⁿ:
+# %%
+print(gradient_table(names=("relu",), w=0.1))
+weak = first_layer_gradient(names=("relu",), depths=(30,), w=0.1)[("relu", 30)]
+assert weak[0] < 1e-29 and 1 < weak[1] < 20
+# %% [markdown]
 # ## Transfer learning
 # The notes: transfer learning reuses a trained network, either as a **feature extractor** (keep
 # its convolution layers frozen, train a new classifier on their features) or by **fine-tuning**,
@@ -210,21 +304,46 @@ print(result.table(with_time=True))
 # of transfer learning appear when the pretrained network is large and was trained on far more
 # data than the new task has (an ImageNet-trained VGG or ResNet reused on a few hundred
 # photographs), which is how the notes use it in R-CNN.
+# %% [markdown]
 # ## Exercises
+# Seven exercises; the numbers come from `SEED` (set in the setup cell; your instructor may give
+# you another one, and every seed draws other layer settings, images and weights). Replace `None`
+# with your answer and run the cell; `ex.solution(n)` shows the worked answer when you call it.
 # %%
-from nnlab.course.cnn import exercises as ex
+from nnlab.course.cnn import exercise_set
 
+ex = exercise_set(SEED)   # SEED is set in the setup cell; your instructor may give you another
 print(ex.show(1))
-ex.check(1, None)
+# %%
+answer = None  # the number of parameters of the convolution layer
+ex.check(1, answer)
 # %%
 print(ex.show(2))
-ex.check(2, None)
+# %%
+answer = None  # the output width in pixels
+ex.check(2, answer)
 # %%
 print(ex.show(3))
-ex.check(3, None)
-# %% [markdown]
-# A common slip, recognised:
 # %%
-ex.check(1, 72)
+answer = None  # the number of parameters of the dense layer
+ex.check(3, answer)
 # %%
-ex.solution(2)
+print(ex.show(4))
+# %%
+answer = None  # the mean of the four max-pooled values
+ex.check(4, answer)
+# %%
+print(ex.show(5))
+# %%
+answer = None  # the number of parameters of the residual block
+ex.check(5, answer)
+# %%
+print(ex.show(6))
+# %%
+answer = None  # the number of weights of the depthwise and pointwise pair
+ex.check(6, answer)
+# %%
+print(ex.show(7))
+# %%
+answer = None  # ∂a₂/∂a₀
+ex.check(7, answer)

@@ -110,7 +110,9 @@ class Pool:
 
     def label(self):
         kh, kw = _pair("kernel_size", self.kernel_size)
-        return self.name or f"{V.choice('mode', self.mode, ('max', 'avg'))} pool {kh}×{kw}"
+        sh = kh if self.stride is None else _pair("stride", self.stride)[0]
+        return self.name or (f"{V.choice('mode', self.mode, ('max', 'avg'))} pool {kh}×{kw}"
+                             + (f"/{sh}" if sh != kh else ""))
 
 
 @dataclass
@@ -318,6 +320,14 @@ class Summary:
             else:
                 out.rows.append(Row(r.block or r.layer, r.output_shape, r.params, r.trainable))
         return out
+
+    def block(self, name) -> "Summary":
+        """The rows of one block, as a table of their own (its input: the row before it)."""
+        idx = [i for i, r in enumerate(self.rows) if r.block == name]
+        if not idx:
+            V.fail("name", f"a block of {self.name} such as {self.rows[0].block or 'conv1'}", name)
+        start = self.rows[idx[0] - 1].output_shape if idx[0] else self.input_shape
+        return Summary(f"{self.name}, {name}", start, [self.rows[i] for i in idx])
 
     def table(self) -> str:
         def shp(s):

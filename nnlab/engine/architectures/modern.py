@@ -14,7 +14,8 @@ Where torchvision differs from the paper:
   paper's Table 1 gives FLOPs per depth, not parameter counts.
 - GoogLeNet (Szegedy et al. 2015, "Going deeper with convolutions", CVPR): torchvision adds batch
   norm after every convolution (and drops their biases), and its "5×5" branch uses a 3×3 kernel
-  (a slip kept for its ported weights); the paper has biases, no batch norm, a 5×5 kernel and
+  (a known slip kept for its pretrained weights, https://github.com/pytorch/vision/issues/906);
+  the paper has biases, no batch norm, a 5×5 kernel and
   two auxiliary classifiers used in training only. form="paper" counts the paper's network
   without the auxiliary classifiers.
 - DenseNet-121 (Huang, Liu, van der Maaten & Weinberger 2017, CVPR): growth rate 32, bottleneck
