@@ -360,14 +360,4 @@ def test_no_warnings_in_a_normal_race():
                       S.surface(surf).start, 200)
 
 
-# -- exercises ---------------------------------------------------------------------------------
-def test_exercises():
-    from nnlab.course import optim as CO
-
-    ex = CO.exercises
-    assert ex.check(1, 2 - 0.1 * 4) and "against" in ex.check(1, 2.4).message
-    assert ex.check(2, -0.29) and ex.check(2, -0.2).ok is False
-    first = 1 - 1e-3 * 5 / (math.sqrt(25) + 1e-8)
-    assert ex.check(3, first) and "bias correction" in ex.check(3, 0.996838).message
-    assert ex.check(4, 0.08) and "2/λ_max" in ex.check(4, 0.04).message
-    assert ex.check(5, 1.0) and "notes' slip" in ex.check(5, 1.9).message
+# the exercises (every seed against torch.optim) are tested in tests/test_exercises_optim.py

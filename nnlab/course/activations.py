@@ -6,7 +6,7 @@ import numpy as np
 
 from ..engine import activations as A
 from .claims import Claim, Claims
-from .exercises import Exercise, ExerciseSet
+from .exercises import Exercise, ExerciseSet, grid, variant_rng, variant_seed
 
 
 def _facts(range_notes, range_true, use, pros, cons, slips=()):
@@ -78,60 +78,107 @@ SOFTMAX_FACTS = _facts(
     ["the notes write these two cons under ELU; they belong to softmax"])
 
 
-def _exercises():
-    hs = lambda: float(A.ACTIVATIONS["hard_sigmoid"].forward(-10.0))  # noqa: E731
+def variant_numbers(seed: int) -> dict:
+    """The numbers of notebook 03's exercises in the variant `seed` (0: the committed ones)."""
+    if seed == 0:
+        return {"hard_x": -1.8, "sig_x": 1.5, "depth": 8, "w": 2.0, "scores": (1.0, 3.0, 0.0),
+                "T": 1.0, "cls": 2, "elu_alpha": 1.0, "elu_x": -1.5}
+    rng = variant_rng(seed)
+    scores = tuple(grid(rng, -2.0, 3.0, 0.5) for _ in range(3))
+    while len(set(scores)) < 3:                  # three different scores, so no class ties
+        scores = tuple(grid(rng, -2.0, 3.0, 0.5) for _ in range(3))
+    return {"hard_x": grid(rng, -4.0, 4.0, 0.1, avoid=(-2.5, 0.0, 2.5)),
+            "sig_x": grid(rng, -3.0, 3.0, 0.5, avoid=(0.0,)),
+            "depth": int(rng.integers(4, 13)), "w": grid(rng, 0.5, 3.5, 0.5, avoid=(1.0,)),
+            "scores": scores, "T": float(rng.choice([0.5, 1.0, 2.0])), "cls": int(rng.integers(1, 4)),
+            "elu_alpha": grid(rng, 0.5, 2.0, 0.5), "elu_x": grid(rng, -3.0, -0.5, 0.5)}
+
+
+def exercise_set(seed: int = 0) -> ExerciseSet:
+    """Notebook 03's exercises in the variant `seed` (0: the numbers the notebook shows)."""
+    v = variant_numbers(variant_seed(seed))
     sig = A.ACTIVATIONS["sigmoid"]
-    sm = lambda T=1.0: float(A.softmax(np.array([2.0, 1.0, 0.0]), temperature=T)[0])  # noqa: E731
-    leaky = A.get("leaky_relu", alpha=0.01)
+    hx, sx, n, w = v["hard_x"], v["sig_x"], v["depth"], v["w"]
+    pre, _, h_value = (float(val) for val in A.hard_sigmoid_steps(hx))
+    sig_x = float(sig.forward(sx))
+    d_sig = float(sig.derivative(sx))
+    per_layer = w * float(sig.derivative(0.0))            # w·σ'(z) is at most w/4 (at z = 0)
+    scores, T, k = np.array(v["scores"]), v["T"], v["cls"]
+    p = A.softmax(scores, temperature=T)
+    p_T1 = A.softmax(scores)
+    elu = A.get("elu", alpha=v["elu_alpha"])
+    ea, ex_ = v["elu_alpha"], v["elu_x"]
+    d_elu = float(elu.derivative(ex_))
+    score_text = ", ".join(f"{s_:g}" for s_ in scores)
+    soft_slips = [(1 / 3, "that is the uniform answer, the limit of a very high temperature.")]
+    if abs(scores.sum()) > 1e-9:
+        soft_slips.append((scores[k - 1] / scores.sum(), "that is the score over the sum of the "
+                                                         "scores: softmax exponentiates first."))
+    if T != 1.0:
+        soft_slips.append((float(p_T1[k - 1]), f"that is the softmax at T = 1: divide the "
+                                               f"scores by T = {T:g} before exponentiating."))
     return ExerciseSet("Activation functions", [
         Exercise(
-            question="The course's hard sigmoid is min(1, max(0, 0.2x + 0.5)). What is its value "
-                     "at x = -10? (the notes' worked example is garbled)",
-            answer=hs,
-            solution=lambda: ("0.2·(−10) + 0.5 = −1.5;  max(0, −1.5) = 0;  min(1, 0) = "
-                              f"{hs():g}. The notes write '2 × 10 + 0.5' and 'min(1, 0.5)': "
-                              "both are transcription slips."),
-            mistakes=lambda: [(0.5, "that is min(1, 0.5), the notes' slip: after max(0, −1.5) = 0 "
-                                    "comes min(1, 0) = 0."),
-                              (-1.5, "−1.5 is 0.2x + 0.5 before clipping: apply max(0, ·) and "
-                                     "min(1, ·)."),
-                              (1.0, "0.2·(−10) is −2, not +2: the input is negative.")]),
+            question=f"The course's hard sigmoid is min(1, max(0, 0.2x + 0.5)). What is its value "
+                     f"at x = {hx:g}? (4 decimals)",
+            answer=lambda: h_value,
+            solution=lambda: (f"0.2·({hx:g}) + 0.5 = {pre:.4f};  max(0, ·) then min(1, ·) "
+                              f"give {h_value:.4f}. (The notes' worked example at x = −10 writes "
+                              "'2 × 10 + 0.5' and 'min(1, 0.5)': both are transcription slips.)"),
+            mistakes=lambda: [(pre, f"{pre:.4f} is 0.2x + 0.5 before clipping: apply max(0, ·) "
+                                    "and min(1, ·)."),
+                              (float(np.clip(2 * hx + 0.5, 0, 1)), "the slope is 0.2, not 2 "
+                               "(the notes' garbled '2 × 10')."),
+                              (0.5, "that is min(1, 0.5), the notes' slip: after max(0, ·) comes "
+                                    "min(1, ·) of that result.")]),
         Exercise(
-            question="What is the derivative of the sigmoid at x = 0, σ'(0)?",
-            answer=lambda: float(sig.derivative(0.0)),
-            solution=lambda: "σ'(x) = σ(x)(1 − σ(x)); σ(0) = 0.5, so σ'(0) = 0.5·0.5 = 0.25, "
-                             "the largest value σ' ever takes.",
-            mistakes=lambda: [(0.5, "0.5 is σ(0), the value; the derivative is σ(0)(1 − σ(0)).")]),
+            question=f"What is the derivative of the sigmoid at x = {sx:g}, σ'({sx:g})? "
+                     "(4 decimals)",
+            answer=lambda: d_sig,
+            solution=lambda: (f"σ'(x) = σ(x)(1 − σ(x)); σ({sx:g}) = {sig_x:.4f}, so σ'({sx:g}) "
+                              f"= {sig_x:.4f}·{1 - sig_x:.4f} = {d_sig:.4f} (at most 0.25, at 0)."),
+            mistakes=lambda: [(sig_x, f"{sig_x:.4f} is σ({sx:g}), the value; the derivative is "
+                                      "σ(x)(1 − σ(x))."),
+                              (0.25, "0.25 is σ'(0), the largest slope; here x is not 0."),
+                              (sig_x * (1 + sig_x), "σ' = σ(1 − σ): a minus, not a plus.")]),
         Exercise(
-            question="A gradient passes back through 10 sigmoid layers, each multiplying it by "
-                     "σ'(z) at most. What is the largest factor it can be multiplied by in total?",
-            answer=lambda: float(sig.derivative(0.0)) ** 10,
-            abs_tol=1e-12,
-            solution=lambda: f"σ'(z) ≤ 1/4, so the product is at most (1/4)^10 = "
-                             f"{0.25 ** 10:.4g}: the vanishing gradient.",
-            mistakes=lambda: [(2.5, "factors multiply along the chain rule; they do not add."),
-                              (0.5 ** 10, "σ' is at most 1/4 (at z = 0), not 1/2.")]),
+            question=f"A gradient passes back through {n} sigmoid layers with weight w = {w:g} "
+                     "each; each layer multiplies it by w·σ'(z). What is the largest total factor "
+                     "it can be multiplied by? (4 significant digits)",
+            answer=lambda: per_layer ** n,
+            abs_tol=1e-15,
+            solution=lambda: (f"σ'(z) ≤ 1/4, so each layer multiplies by at most {w:g}/4 = "
+                              f"{per_layer:g} and {n} layers by ({per_layer:g})^{n} = "
+                              f"{per_layer ** n:.4g}" + (": the vanishing gradient." if
+                                                         per_layer < 1 else ": it can grow.")),
+            mistakes=lambda: [(n * per_layer, "factors multiply along the chain rule; they do "
+                                              "not add."),
+                              ((w / 2) ** n, "σ' is at most 1/4 (at z = 0), not 1/2."),
+                              (0.25 ** n, f"you left out the weight w = {w:g} of each layer.")]),
         Exercise(
-            question="Scores (2, 1, 0) go through a softmax (T = 1). What probability does the "
-                     "first class get? (4 decimals)",
-            answer=sm,
-            solution=lambda: (f"e² / (e² + e¹ + e⁰) = 7.389 / (7.389 + 2.718 + 1) = {sm():.4f}"),
-            mistakes=lambda: [(2 / 3, "that is 2/(2 + 1 + 0): softmax exponentiates the scores "
-                                      "first."),
-                              (1 / 3, "that is the uniform answer, the limit of a very high "
-                                      "temperature.")]),
+            question=f"Scores ({score_text}) go through a softmax with temperature T = {T:g}. "
+                     f"What probability does class {k} (the score {scores[k - 1]:g}) get? "
+                     "(4 decimals)",
+            answer=lambda: float(p[k - 1]),
+            solution=lambda: ("p_k = e^(s_k/T) / Σ_j e^(s_j/T) = " + " , ".join(
+                f"{q:.4f}" for q in p) + f" for the three classes: class {k} gets "
+                f"{p[k - 1]:.4f}"),
+            mistakes=lambda: soft_slips),
         Exercise(
-            question="Leaky ReLU with α = 0.01: what is its derivative at x = −3?",
-            answer=lambda: float(leaky.derivative(-3.0)),
-            abs_tol=1e-6,
-            solution=lambda: "For x ≤ 0 the Leaky ReLU is αx, so its slope is α = 0.01 "
-                             "(not 0: that is what keeps the unit alive).",
-            mistakes=lambda: [(0.0, "that is ReLU's derivative; Leaky ReLU keeps slope α."),
-                              (-0.03, "−0.03 is the value αx; the derivative is α.")]),
-    ])
+            question=f"ELU with α = {ea:g}: f(x) = x for x > 0, α(e^x − 1) for x ≤ 0. What is its "
+                     f"derivative at x = {ex_:g}? (4 decimals)",
+            answer=lambda: d_elu,
+            solution=lambda: (f"For x ≤ 0, f'(x) = α·e^x = {ea:g}·e^({ex_:g}) = {d_elu:.4f} "
+                              "(not 0: negative inputs still pass a gradient back)."),
+            mistakes=lambda: [(float(elu.forward(ex_)), "that is the value α(e^x − 1); the "
+                                                        "derivative is α·e^x."),
+                              (0.0, "that is ReLU's derivative for x < 0; ELU keeps α·e^x."),
+                              (1.0, "1 is the slope for x > 0; here x is negative."),
+                              (float(np.exp(ex_)), f"you left out α = {ea:g}.")]),
+    ], seed=seed)
 
 
-exercises = _exercises()
+exercises = exercise_set(0)
 
 
 # -- what the notebook tells the learner to try, each proven at its settings (tests/test_claims.py) --

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from ..core.gradcheck import central_difference
 from ..engine.network import Network
 from .claims import Claim, Claims
-from .exercises import Exercise, ExerciseSet
-from .notes_check import LR, TARGET, X, example_network
+from .exercises import Exercise, ExerciseSet, grid, variant_rng, variant_seed
+from .notes_check import LAYERS, LR, TARGET, WEIGHTS, X, example_network
 
 
 @dataclass
@@ -71,61 +71,83 @@ def gradient_check(network: Network | None = None, x=X, t=TARGET, h: float = 1e-
 
 
 # -- exercises --------------------------------------------------------------------------------
-def _variant(t=0.6):
-    """The course network with another target: a fresh set of numbers to work by hand."""
-    return example_network().step(X, [t], LR)
+NAMES = ("w13", "w23", "w14", "w24", "w35", "w45")
 
 
-def _course():
-    return example_network().step(X, TARGET, LR)
+def variant_numbers(seed: int) -> dict:
+    """The 2-2-1 network of the variant `seed`: seed 0 is the course example with the target 0.6
+    (the forward pass is the course's, the backward pass new); other seeds draw every number."""
+    if seed == 0:
+        return {"x": tuple(X), "weights": dict(WEIGHTS), "t": 0.6, "lr": LR}
+    rng = variant_rng(seed)
+    x = (grid(rng, 0.1, 0.9, 0.05), grid(rng, 0.1, 0.9, 0.05))
+    weights = {name: grid(rng, -1.0, 1.0, 0.1, avoid=(0.0,)) for name in NAMES}
+    return {"x": x, "weights": weights, "t": grid(rng, 0.05, 0.95, 0.05),
+            "lr": float(rng.choice([0.5, 1.0, 2.0]))}
 
 
-def _w24_solution() -> str:
-    tr = _course()
-    new = tr["w24'"]
-    return (f"Δw24 = η·δ4·x2 = 1·({tr['d4']:.6f})·0.9 = {tr['dw24']:.6f}; "
-            f"w24' = 0.6 + Δw24 = {new:.5f}")
+def _setting(v: dict) -> str:
+    w = ", ".join(f"{k} = {val:g}" for k, val in v["weights"].items())
+    return (f"The 2-2-1 sigmoid network of the course (inputs 1, 2; hidden 3, 4; output 5; no "
+            f"biases) with x = ({v['x'][0]:g}, {v['x'][1]:g}), {w}, target t = {v['t']:g}, "
+            f"η = {v['lr']:g}.")
 
 
-exercises = ExerciseSet("Backprop by hand", [
-    Exercise(
-        question="Same network, inputs and weights as the course example, but the target is "
-                 "t = 0.6. What is δ5 = y5(1 − y5)(t − y5)? (5 decimals)",
-        answer=lambda: _variant()["d5"],
-        solution=lambda: (f"y5 does not depend on t: y5 = {_variant()['y5']:.6f}. "
-                          f"δ5 = {_variant()['y5']:.4f}·(1 − {_variant()['y5']:.4f})·"
-                          f"(0.6 − {_variant()['y5']:.4f}) = {_variant()['d5']:.6f}"),
-        rel_tol=2e-3, abs_tol=2e-5,
-        mistakes=lambda: [(0.6 - _variant()["y5"], "that is the error t − y5; multiply it by the "
-                                                   "sigmoid's slope y5(1 − y5)."),
-                          (_variant()["y5"] * (1 - _variant()["y5"]),
-                           "that is only the slope y5(1 − y5); multiply by (t − y5).")],
-    ),
-    Exercise(
-        question="In the course example (t = 0.5, η = 1), what is Δw35 = η·δ5·y3? The notes' "
-                 "summary gives -0.0026: is that right? (4 decimals)",
-        answer=lambda: _course()["dw35"],
-        solution=lambda: (f"Δw35 = η·δ5·y3 = 1·({_course()['d5']:.5f})·{_course()['y3']:.4f} = "
-                          f"{_course()['dw35']:.5f}. The notes' -0.0026 is δ3 (-0.00265), "
-                          "copied into the wrong line."),
-        rel_tol=5e-3, abs_tol=5e-5,
-        mistakes=lambda: [(_course()["d3"], "that is δ3 — the slip in the notes' summary. Δw35 "
-                                            "uses δ5 (the neuron the weight goes into) and y3."),
-                          (_course()["dw45"], "that is Δw45 (it uses y4); Δw35 uses y3.")],
-    ),
-    Exercise(
-        question="In the course example, what is the new weight w24 after the first update? "
-                 "(4 decimals)",
-        answer=lambda: _course()["w24'"],
-        solution=lambda: _w24_solution(),
-        rel_tol=1e-4, abs_tol=5e-5,
-        mistakes=lambda: [(0.6 + _course()["d4"] * _course()["y4"],
-                           "Δw24 multiplies δ4 by the output of neuron 2 — the input x2 = 0.9 — "
-                           "not by y4."),
-                          (0.6 - _course()["dw24"], "the update adds Δw (Δw = −η ∂E/∂w already "
-                                                    "carries the minus sign).")],
-    ),
-])
+def exercise_set(seed: int = 0) -> ExerciseSet:
+    """Notebook 02's exercises in the variant `seed` (0: the numbers the notebook shows)."""
+    v = variant_numbers(variant_seed(seed))
+    tr = Network.build(LAYERS, "sigmoid", v["weights"]).step(v["x"], [v["t"]], v["lr"])
+    lr, x2, w24, t, y5 = v["lr"], v["x"][1], v["weights"]["w24"], v["t"], tr["y5"]
+    setting, new_w24 = _setting(v), tr["w24'"]
+    no_lr = [] if lr == 1 else [(tr["d5"] * tr["y3"], f"that is δ5·y3: multiply by η = {lr:g}.")]
+    return ExerciseSet("Backprop by hand", [
+        Exercise(
+            question=f"{setting} What is δ5 = y5(1 − y5)(t − y5)? (5 decimals)",
+            answer=lambda: tr["d5"],
+            solution=lambda: (f"z3 = {tr['z3']:.6f}, y3 = {tr['y3']:.6f}; z4 = {tr['z4']:.6f}, "
+                              f"y4 = {tr['y4']:.6f}; z5 = w35·y3 + w45·y4 = {tr['z5']:.6f}, "
+                              f"y5 = {y5:.6f}. δ5 = {y5:.4f}·(1 − {y5:.4f})·({t:g} − {y5:.4f}) "
+                              f"= {tr['d5']:.6f}"),
+            rel_tol=2e-3, abs_tol=2e-5,
+            mistakes=lambda: [(t - y5, "that is the error t − y5; multiply it by the sigmoid's "
+                                       "slope y5(1 − y5)."),
+                              (y5 * (1 - y5), "that is only the slope y5(1 − y5); multiply by "
+                                              "(t − y5)."),
+                              (y5 * (1 - y5) * (y5 - t), "that is y5(1 − y5)(y5 − t) = −δ5: the "
+                                                         "course's δ uses t − y5.")],
+        ),
+        Exercise(
+            question=f"{setting} What is Δw35 = η·δ5·y3? (The notes' summary once wrote δ3 in "
+                     "this line: do not.) (5 decimals)",
+            answer=lambda: tr["dw35"],
+            solution=lambda: (f"δ5 = {tr['d5']:.6f}, y3 = {tr['y3']:.6f};  Δw35 = η·δ5·y3 = "
+                              f"{lr:g}·({tr['d5']:.6f})·{tr['y3']:.6f} = {tr['dw35']:.6f}"),
+            rel_tol=5e-3, abs_tol=5e-6,
+            mistakes=lambda: [(tr["d3"], "that is δ3 — the slip in the notes' summary. Δw35 "
+                                         "uses δ5 (the neuron the weight goes into) and y3."),
+                              (tr["dw45"], "that is Δw45 (it uses y4); Δw35 uses y3."),
+                              (tr["d5"], "that is δ5: multiply by η and by y3, the output of "
+                                         "neuron 3 that the weight carries.")] + no_lr,
+        ),
+        Exercise(
+            question=f"{setting} What is the new weight w24 after the first update? (5 decimals)",
+            answer=lambda: tr["w24'"],
+            solution=lambda: (f"δ4 = y4(1 − y4)·w45·δ5 = {tr['d4']:.6f};  Δw24 = η·δ4·x2 = "
+                              f"{lr:g}·({tr['d4']:.6f})·{x2:g} = {tr['dw24']:.6f};  w24' = "
+                              f"{w24:g} + Δw24 = {new_w24:.6f}"),
+            rel_tol=1e-5, abs_tol=5e-6,
+            mistakes=lambda: [(w24 + lr * tr["d4"] * tr["y4"],
+                               f"Δw24 multiplies δ4 by the output of neuron 2 — the input x2 = "
+                               f"{x2:g} — not by y4."),
+                              (w24 - tr["dw24"], "the update adds Δw (Δw = −η ∂E/∂w already "
+                                                 "carries the minus sign)."),
+                              (w24 + lr * tr["d5"] * x2, "Δw24 uses δ4 (the neuron the weight "
+                                                        "goes into), not δ5.")],
+        ),
+    ], seed=seed)
+
+
+exercises = exercise_set(0)
 
 
 def _falls(losses) -> bool:

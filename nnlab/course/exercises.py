@@ -158,7 +158,7 @@ class ExerciseSet:
                                    f"you gave shape {given.shape}.")
         if _close(given, want, ex.rel_tol, ex.abs_tol):
             return Feedback(True, "Correct.")
-        for wrong, why in ex.mistakes():  # a slip is recognised with twice the tolerance
+        for wrong, why in _slips(ex):  # a slip is recognised with twice the tolerance
             if _close(given, wrong, 2 * ex.rel_tol, 2 * ex.abs_tol):
                 return Feedback(False, f"Not quite: {why}")
         if want.size == 1 and not math.isclose(float(want), 0.0, abs_tol=1e-15):
@@ -191,11 +191,7 @@ class ExerciseSet:
 
     def slips(self, number) -> list[tuple[object, str]]:
         """The wrong answers `check` recognises for exercise `number`, with its explanation."""
-        out = []
-        for wrong, why in self._get(number).mistakes():
-            val = np.asarray(wrong, dtype=float)
-            out.append((val.tolist(), why))
-        return out
+        return [(np.asarray(wrong, dtype=float).tolist(), why) for wrong, why in _slips(self._get(number))]
 
     def key(self, number) -> "Text":
         """The instructor's view of one exercise: the answer, the worked solution, the slips."""
@@ -217,6 +213,14 @@ class ExerciseSet:
                         "answer": val.tolist(), "solution": ex.solution(),
                         "slips": [{"answer": w, "why": why} for w, why in self.slips(i)]})
         return out
+
+
+def _slips(ex: Exercise) -> list[tuple[object, str]]:
+    """The exercise's mistakes, less any that a variant's numbers make equal to the answer
+    (such a value is accepted as correct, so it cannot be a slip)."""
+    want = np.asarray(ex.expected(), dtype=float)
+    return [(w, why) for w, why in ex.mistakes()
+            if np.shape(w) != want.shape or not _close(w, want, 2 * ex.rel_tol, 2 * ex.abs_tol)]
 
 
 def _fmt(value) -> str:

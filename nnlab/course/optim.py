@@ -6,78 +6,120 @@ import numpy as np
 
 from ..engine.optim import GD, Adam, Momentum, stable_lr_limit
 from .claims import Claim, Claims
-from .exercises import Exercise, ExerciseSet
+from .exercises import Exercise, ExerciseSet, grid, variant_rng, variant_seed
 
 
-def _exercises():
-    def gd_step():
-        return float(GD(lr=0.1).step([np.array(2.0)], [np.array(2 * 2.0)])[0])
+def variant_numbers(seed: int) -> dict:
+    """The numbers of notebook 04's exercises in the variant `seed` (0: the committed ones)."""
+    if seed == 0:
+        return {"gd": (1.5, 2.0, 0.1), "mom": (2.0, 1.0, 0.9, 0.1), "adam": (0.5, -3.0, 0.01),
+                "kappa": 25.0, "mhat": (0.9, 2.0, 4.0)}
+    rng = variant_rng(seed)
+    sign = float(rng.choice([-1.0, 1.0]))
+    g1 = grid(rng, -4.0, 4.0, 0.5, avoid=(0.0,))
+    return {"gd": (grid(rng, 0.5, 3.0, 0.5, avoid=(1.0,)), grid(rng, -3.0, 3.0, 0.5, avoid=(0.0,)),
+                   float(rng.choice([0.05, 0.1, 0.2]))),
+            "mom": (grid(rng, 0.5, 3.0, 0.5), grid(rng, -2.0, 2.0, 0.5, avoid=(0.0,)),
+                    float(rng.choice([0.5, 0.8, 0.9])), float(rng.choice([0.05, 0.1, 0.2]))),
+            "adam": (grid(rng, -2.0, 2.0, 0.25), sign * grid(rng, 0.5, 10.0, 0.5),
+                     float(rng.choice([0.001, 0.01, 0.1]))),
+            "kappa": grid(rng, 4.0, 50.0, 1.0, avoid=(10.0, 20.0)),
+            "mhat": (float(rng.choice([0.8, 0.9])), g1, grid(rng, -4.0, 4.0, 0.5, avoid=(0.0, g1)))}
 
-    def momentum_two():
-        opt, th = Momentum(lr=0.1, momentum=0.9, form="notes"), [np.array(0.0)]
-        for _ in range(2):
-            th = opt.step(th, [np.array(1.0)])
-        return float(th[0])
 
-    def adam_first(form="torch"):
-        return float(Adam(lr=1e-3, form=form).step([np.array(1.0)], [np.array(5.0)])[0])
+def _run(opt, theta, grad_of, steps):
+    th = [np.array(float(theta))]
+    for _ in range(steps):
+        th = opt.step(th, [np.array(grad_of(float(th[0])))])
+    return float(th[0])
 
-    def adam_mhat(t=2):
-        b1, m = 0.9, 0.0
-        for _ in range(t):
-            m = b1 * m + (1 - b1) * 1.0
-        return m / (1 - b1 ** t), m / (1 - b1)
 
+def exercise_set(seed: int = 0) -> ExerciseSet:
+    """Notebook 04's exercises in the variant `seed` (0: the numbers the notebook shows)."""
+    v = variant_numbers(variant_seed(seed))
+    a, th0, lr = v["gd"]
+    gd_one = _run(GD(lr=lr), th0, lambda t: 2 * a * t, 1)
+    ma, mth, gamma, mlr = v["mom"]
+    mom_two = _run(Momentum(lr=mlr, momentum=gamma, form="notes"), mth, lambda t: ma * t, 2)
+    gd_two = _run(GD(lr=mlr), mth, lambda t: ma * t, 2)
+    g_a, v1 = ma * mth, mlr * ma * mth                       # the first gradient and velocity
+    th1 = mth - v1
+    v2 = gamma * v1 + mlr * ma * th1
+    at, ag, alr = v["adam"]
+    adam_one = _run(Adam(lr=alr), at, lambda t: ag, 1)
+    kappa = v["kappa"]
+    b1, g1, g2 = v["mhat"]
+    m2 = b1 * (1 - b1) * g1 + (1 - b1) * g2
+    mhat = m2 / (1 - b1 ** 2)
     return ExerciseSet("Optimizers", [
         Exercise(
-            question="J(θ) = θ², θ = 2, learning rate η = 0.1. What is θ after one step of "
-                     "gradient descent?",
-            answer=gd_step,
-            solution=lambda: f"∇J = 2θ = 4;  θ − η∇J = 2 − 0.1·4 = {gd_step():g}",
-            mistakes=lambda: [(2.4, "you added the gradient: descent goes against it."),
-                              (1.8, "the gradient of θ² is 2θ = 4, not θ = 2.")]),
+            question=f"J(θ) = {a:g}·θ², θ = {th0:g}, learning rate η = {lr:g}. What is θ after one "
+                     "step of gradient descent? (4 decimals)",
+            answer=lambda: gd_one,
+            solution=lambda: (f"∇J = 2·{a:g}·θ = {2 * a * th0:g};  θ − η∇J = {th0:g} − {lr:g}·"
+                              f"{2 * a * th0:g} = {gd_one:.4f}"),
+            mistakes=lambda: [(th0 + lr * 2 * a * th0, "you added the gradient: descent goes "
+                                                       "against it."),
+                              (th0 - lr * a * th0, f"the gradient of {a:g}θ² is {2 * a:g}θ, "
+                                                   f"not {a:g}θ."),
+                              (th0 - lr * 2 * th0, f"you left out the factor {a:g}: ∇J = "
+                                                   f"2·{a:g}·θ.")]),
         Exercise(
-            question="Momentum in the notes' form (v = γv + η∇J, θ = θ − v) with γ = 0.9, η = 0.1, "
-                     "from θ = 0, v = 0, and the gradient 1 at both steps. What is θ after two "
-                     "steps?",
-            answer=momentum_two,
-            solution=lambda: ("v₁ = 0.1, θ₁ = −0.1;  v₂ = 0.9·0.1 + 0.1 = 0.19, θ₂ = −0.1 − 0.19 "
-                              f"= {momentum_two():g}"),
-            mistakes=lambda: [(-0.2, "that is plain GD: the velocity keeps 0.9 of the last step."),
-                              (-0.19, "−0.19 is v₂; θ₂ = θ₁ − v₂.")]),
+            question=f"Momentum in the notes' form (v = γv + η∇J, θ = θ − v) with γ = {gamma:g}, "
+                     f"η = {mlr:g} on J(θ) = ½·{ma:g}·θ² (∇J = {ma:g}θ), from θ = {mth:g}, v = 0. "
+                     "What is θ after two steps? (4 decimals)",
+            answer=lambda: mom_two,
+            solution=lambda: (f"step 1: ∇J = {g_a:g}, v₁ = {v1:g}, θ₁ = {th1:g};  step 2: ∇J = "
+                              f"{ma * th1:g}, v₂ = {gamma:g}·{v1:g} + {mlr:g}·{ma * th1:g} = "
+                              f"{v2:.4f}, θ₂ = θ₁ − v₂ = {mom_two:.4f}"),
+            mistakes=lambda: [(gd_two, "that is plain GD: the velocity keeps γ times the last "
+                                       "step."),
+                              (v2, f"{v2:.4f} is v₂; θ₂ = θ₁ − v₂."),
+                              (th1 - (gamma * v1 + v1), "the gradient changes: compute ∇J again "
+                                                        "at θ₁.")]),
         Exercise(
-            question="Adam (torch defaults: lr = 0.001, β1 = 0.9, β2 = 0.999, ε = 1e-8), θ = 1, "
-                     "first gradient 5. What is θ after the first step? (6 decimals)",
-            answer=adam_first,
+            question=f"Adam (torch defaults β1 = 0.9, β2 = 0.999, ε = 1e-8) with lr = {alr:g}, "
+                     f"θ = {at:g}, first gradient {ag:g}. What is θ after the first step? "
+                     "(6 decimals)",
+            answer=lambda: adam_one,
             rel_tol=1e-7, abs_tol=5e-7,
-            solution=lambda: ("m = 0.1·5 = 0.5, v = 0.001·25 = 0.025; m̂ = 0.5/(1 − 0.9) = 5, "
-                              "v̂ = 0.025/(1 − 0.999) = 25;  θ = 1 − 0.001·5/(√25 + 1e-8) = "
-                              f"{adam_first():.6f}: Adam's first step is ±lr whatever the "
+            solution=lambda: (f"m = 0.1·({ag:g}) = {0.1 * ag:g}, v = 0.001·({ag:g})² = "
+                              f"{0.001 * ag * ag:g}; m̂ = m/(1 − 0.9) = {ag:g}, v̂ = v/(1 − "
+                              f"0.999) = {ag * ag:g};  θ = {at:g} − {alr:g}·({ag:g})/(√{ag * ag:g}"
+                              f" + 1e-8) = {adam_one:.6f}: Adam's first step is ±lr whatever the "
                               "gradient's size."),
-            mistakes=lambda: [(1 - 1e-3 * 0.5 / (0.025 ** 0.5 + 1e-8),
+            mistakes=lambda: [(at - alr * ag, "that is a GD step: Adam divides m̂ by √v̂."),
+                              (at - alr * 0.1 * ag / (0.001 * ag * ag) ** 0.5,
                                "you left out the bias correction (m and v start at 0).")]),
         Exercise(
-            question="GD on the bowl ½(x² + 25y²) (Hessian eigenvalues 1 and 25): below which "
-                     "learning rate does it converge?",
-            answer=lambda: stable_lr_limit(25.0),
-            solution=lambda: "Each step multiplies the error along eigenvector i by 1 − ηλᵢ; "
-                             f"|1 − 25η| < 1 needs η < 2/25 = {stable_lr_limit(25.0):g}.",
-            mistakes=lambda: [(1 / 25, "η = 1/λ_max is the fastest for that direction; divergence "
-                                       "starts at 2/λ_max."),
-                              (2.0, "the limit is set by the largest eigenvalue, 25.")]),
+            question=f"GD on the bowl ½(x² + {kappa:g}y²) (Hessian eigenvalues 1 and {kappa:g}): "
+                     "below which learning rate does it converge? (4 decimals)",
+            answer=lambda: stable_lr_limit(kappa),
+            solution=lambda: ("Each step multiplies the error along eigenvector i by 1 − ηλᵢ; "
+                              f"|1 − {kappa:g}η| < 1 needs η < 2/{kappa:g} = "
+                              f"{stable_lr_limit(kappa):.4f}."),
+            abs_tol=5e-5,
+            mistakes=lambda: [(1 / kappa, "η = 1/λ_max is the fastest for that direction; "
+                                          "divergence starts at 2/λ_max."),
+                              (2.0, f"the limit is set by the largest eigenvalue, {kappa:g}.")]),
         Exercise(
-            question="Adam with β1 = 0.9 and a constant gradient 1: at step t = 2, m = 0.19. What "
-                     "is the bias-corrected m̂ (the right one, as torch computes it)?",
-            answer=lambda: adam_mhat()[0],
-            solution=lambda: ("m̂ = m/(1 − β1^t) = 0.19/(1 − 0.81) = "
-                              f"{adam_mhat()[0]:g}: the correction undoes the start at 0 exactly. "
-                              "The notes write 1 − β1 without the power t, which gives 1.9."),
-            mistakes=lambda: [(adam_mhat()[1], "that is the notes' slip m/(1 − β1): the power t "
-                                               "is missing.")]),
-    ])
+            question=f"Adam with β1 = {b1:g}: the first two gradients are {g1:g} and {g2:g} (m "
+                     "starts at 0). What is the bias-corrected m̂ at step t = 2 (the right one, as "
+                     "torch computes it)? (4 decimals)",
+            answer=lambda: mhat,
+            solution=lambda: (f"m₁ = (1 − {b1:g})·{g1:g} = {(1 - b1) * g1:.4g}, m₂ = {b1:g}·m₁ + "
+                              f"(1 − {b1:g})·{g2:g} = {m2:.4g};  m̂ = m₂/(1 − {b1:g}²) = "
+                              f"{mhat:.4f}. The notes write 1 − β1 without the power t, which "
+                              f"gives {m2 / (1 - b1):.4f}."),
+            mistakes=lambda: [(m2 / (1 - b1), "that is the notes' slip m/(1 − β1): the power t "
+                                              "is missing."),
+                              (m2, f"{m2:.4f} is m₂ before the bias correction m/(1 − β1^t)."),
+                              ((g1 + g2) / 2, "that is the plain mean of the gradients; Adam's "
+                                              "m̂ weights the newer one more.")]),
+    ], seed=seed)
 
 
-exercises = _exercises()
+exercises = exercise_set(0)
 
 
 # -- what the notes say about each optimizer (quoted; slips listed separately) ----------------
