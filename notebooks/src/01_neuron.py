@@ -7,9 +7,16 @@
 # the Outlook/Temp/Humidity/Wind table) and notes 001 ("Step 1: linear transformation,
 # Step 2: non-linear function").*
 #
+# The notes open with a nesting: **AI** ⊃ **machine learning** ("understand data") ⊃ **deep
+# learning** ⊃ **generative AI** ("generate content"), and name the building block of deep
+# learning: the artificial neuron, the **perceptron** (transcribed "Precptone").
+#
 # A neuron does two things: it takes a **weighted sum** of its inputs plus a bias,
 # z = w1·x1 + w2·x2 + … + b, and passes z through an **activation function**, y = f(z).
-# Everything in deep learning is built from this.
+# Everything in deep learning is built from this. This notebook builds it up: a line, many
+# inputs, an activation, Rosenblatt's perceptron and its learning rule, where one neuron is not
+# enough (XOR), and, at the end, the notes' question "why do we need deep learning instead of
+# machine learning?" answered with numbers.
 # %%
 import numpy as np
 
@@ -38,6 +45,24 @@ assert abs(m - m_gd) < 1e-3 and abs(c - c_gd) < 1e-3  # the two routes agree
 from nnlab.views.neuron_view import plot_line_fit
 
 plot_line_fit(x, y, m, c, losses)
+# %% [markdown]
+# **Fit it by hand.** Move the slope **m** and the intercept **c**: the red segments are the
+# residuals y − (m·x + c), and the mean squared error of your line is shown live beside that of
+# the least-squares line (dashed).
+# %%
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints the
+# numbers it shows, which nbval compares.
+from nnlab.views.perceptron_view import LineFitExplorer
+
+line_by_hand = LineFitExplorer(m=1.0, c=0.0, x=x, y=y)
+line_by_hand
+# %%
+print(line_by_hand.state())
+# %%
+from nnlab.course.perceptron import line_claims
+
+line_claims
 # %% [markdown]
 # ## 2. Many inputs: multiple regression is a neuron with a linear activation
 # The notes write y = m1·x1 + m2·x2 + … + mn·xn + c (one transcribed line reads "m2·z2": a
@@ -134,11 +159,136 @@ assert np.all((y_play >= 0.5) == (t_play == 1))  # all four rows right
 # tell the rows apart (Temp and Wind here). Deciding whether that generalises needs more data
 # — the course's point that deep learning needs lots of it.
 #
-# ## Exercises
-# Type your answer in place of `None` and run the cell. `ex.solution(n)` shows the worked answer.
+# ## 6. The perceptron: Rosenblatt's rule
+# The notes' building block has a name: the **perceptron** (Rosenblatt 1958, "The perceptron: a
+# probabilistic model for information storage and organization in the brain", *Psychological
+# Review* 65(6)). It is the neuron with the **step** activation, ŷ = step(w · x), and the bias
+# written as one more weight w0 on an input x0 = 1 that is always there. Its learning rule
+# takes the rows one at a time:
+#
+# ŷ = step(w · x),  error = t − ŷ,  **w ← w + η·(t − ŷ)·x**
+#
+# A row it gets right (error 0) changes nothing; a wrong row moves every weight whose input
+# is 1 by ±η. One **pass** shows it every row once. It stops when a whole pass changes
+# nothing: then every row is right. Here it is on the play-tennis table (zero weights, η = 1),
+# every update as the run returned it:
 # %%
-from nnlab.course.neuron import exercises as ex
+from nnlab.engine.perceptron import table as perceptron_table
+from nnlab.engine.perceptron import train_perceptron
 
+names_p, X_p, t_p = perceptron_table("play tennis")
+run = train_perceptron(X_p, t_p, lr=1.0, names=names_p)
+print("weights w0..w9 on", ", ".join(run.names))
+for k, u in enumerate(run.updates, 1):
+    dw = " ".join(f"{v:+g}" for v in u.dw)
+    print(f"{k:2}. pass {u.pass_no} row {u.row + 1}: z = {u.z:+g}, ŷ = {u.y_hat:g}, t = {u.target:g}, "
+          f"error {u.error:+g}, Δw = [{dw}]")
+print(run.outcome())
+print("final weights:", ", ".join(f"{n} {w:+g}" for n, w in zip(run.names, run.weights) if w))
+print(f"rows right with them: {run.rows_right()} of {len(run.t)}")
+# %% [markdown]
+# So the table **is linearly separable** with its one-hot encoding: the weights above are a
+# line (a hyperplane in the 9 one-hot columns) with every row on its own side. (The perceptron
+# convergence theorem, Novikoff 1962, says the rule always settles on separable data.) Step
+# through the same updates in the explorer; the list under it says what to look for.
+# %%
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints the
+# numbers it shows, which nbval compares.
+from nnlab.views.perceptron_view import PerceptronExplorer
+
+perceptron = PerceptronExplorer(data="play tennis", lr=1.0, max_passes=20, update=0)
+perceptron
+# %%
+print(perceptron.state())
+# %%
+from nnlab.course.perceptron import perceptron_claims
+
+perceptron_claims
+# %% [markdown]
+# ## 7. The same rule on XOR never settles
+# On XOR the rule runs for ever. The rule is deterministic, so as soon as the weights at the
+# start of a pass are the same as at the start of an earlier pass, it will repeat those passes
+# for ever: the run below stops there (and in any case after 10 passes).
+# %%
+names_x, X_x, t_x = perceptron_table("XOR")
+xor_run = train_perceptron(X_x, t_x, lr=1.0, max_passes=10, names=names_x)
+for p, (w_start, wrong) in enumerate(zip(xor_run.pass_weights, xor_run.mistakes), 1):
+    during = " → ".join(str(tuple(float(v) for v in u.w_after)) for u in xor_run.updates
+                        if u.pass_no == p)
+    print(f"pass {p}: starts at w = {tuple(float(v) for v in w_start)}, rows wrong {[i + 1 for i in wrong]}; "
+          f"w goes {during}")
+print(xor_run.outcome())
+assert xor_run.cycle is not None and not xor_run.settled
+# %% [markdown]
+# A cycle with mistakes in it means infinitely many mistakes, which the convergence theorem
+# rules out for separable data: so XOR is **not** linearly separable. Directly:
+# %%
+from nnlab.engine.perceptron import xor_contradiction
+
+print("\n".join(xor_contradiction()))
+# %% [markdown]
+# No single neuron can compute XOR. Three can: two neurons compute x1 OR x2 and
+# NOT (x1 AND x2), each one line, and a third takes the AND of their outputs, which is XOR.
+# The first two form a **hidden layer**: neurons whose outputs are new features for the
+# neurons after them (notebooks 02 and 05).
+#
+# ## 8. Why deep learning instead of machine learning?
+# The notes answer: classical machine learning works on **structured data** with features a
+# person designs (**feature engineering**) and struggles with high-dimensional data; deep
+# learning takes **unstructured, high-dimensional data** (images, audio, text) and learns its
+# features itself (the notes write "automatic feature selection"), at a higher computing cost.
+#
+# First on the playground's circle data (notebook 05): a disc of one class inside a ring of the
+# other. Three models, each trained the same way (Adam, 100 epochs, seeded); the first two are
+# **logistic regression** (a network with no hidden layer and a sigmoid output):
+# %%
+from nnlab.engine.why_deep import circle_comparison, digits_comparison
+from nnlab.engine.why_deep import table as comparison_table
+
+circle = circle_comparison(n=200, noise=0.0, hidden=4, epochs=100, seed=SEED)
+print(comparison_table(circle))
+assert circle[0].test_acc < 0.7 and circle[1].test_acc > 0.95 and circle[2].test_acc > 0.9
+# %%
+from nnlab.views.why_deep_figures import plot_circle_views
+
+plot_circle_views(n=200, noise=0.0, seed=SEED)
+# %% [markdown]
+# The linear model on (x1, x2) draws one straight line, and no line separates a disc from a
+# ring around it: it gets fewer than half of the points right, no better than a coin. Give the same model the hand-made feature
+# x1² + x2² (the squared distance from the centre) and one threshold does it: that is feature
+# engineering. The network with a hidden layer was given only (x1, x2). What did its four
+# hidden units learn? Each is tanh of a weighted sum, a soft half-plane; the output neuron adds
+# them up into a closed region around the disc, a feature it found itself:
+# %%
+from nnlab.engine.datasets2d import make_split
+from nnlab.views.why_deep_figures import plot_hidden_features
+
+circle_data = make_split("circle", n=200, noise=0.0, seed=SEED)
+plot_hidden_features(circle[2].model, circle_data.X_train, circle_data.y_train)
+# %% [markdown]
+# Now unstructured, higher-dimensional data: the 1,797 handwritten digits of 8×8 pixels that
+# notebook 07 uses (same split, a quarter of each class held out). A linear model on the 64 raw
+# pixels, the same model on 16 hand-made features (the ink in each row and each column), and a
+# network with one hidden layer of 32 units on the pixels:
+# %%
+digits = digits_comparison(hidden=32, epochs=20, seed=SEED)
+print(comparison_table(digits))
+assert digits[2].test_acc > digits[0].test_acc > digits[1].test_acc
+# %% [markdown]
+# Here the hand-made features lose: summing the ink per row and column throws away where the
+# strokes cross, and a person would have to keep designing better features. The network with a
+# hidden layer, given the raw pixels, learns its own features and does best; with more data and
+# more layers (the CNN of notebook 07) the gap grows. That is the notes' case for deep
+# learning — at the cost of more parameters and more computation (the parameter column).
+#
+# ## Exercises
+# Type your answer in place of `None` and run the cell; `ex.check` says whether it is right or
+# which slip it looks like. `ex.solution(n)` shows the worked answer when you call it.
+# %%
+from nnlab.course.neuron import exercise_set
+
+ex = exercise_set(SEED)   # SEED is set in the setup cell; your instructor may give you another
 print(ex.show(1))
 # %%
 answer = None  # y = ?
@@ -153,8 +303,18 @@ print(ex.show(3))
 # %%
 answer = None  # [m, c]
 ex.check(3, answer)
-# %% [markdown]
-# ### Solutions
 # %%
-for n in (1, 2, 3):
-    print(f"{n}. {ex.solution(n)}")
+print(ex.show(4))
+# %%
+answer = None  # [w0, w1, w2] after the update
+ex.check(4, answer)
+# %%
+print(ex.show(5))
+# %%
+answer = None  # number of passes
+ex.check(5, answer)
+# %%
+print(ex.show(6))
+# %%
+answer = None  # mean squared error
+ex.check(6, answer)
