@@ -2,7 +2,8 @@
 
 The answers are written from the exercise's own small numbers (a one-unit cell whose weights
 are all given), not by calling the cells of nnlab.engine.rnn, so a wrong cell would not make
-a wrong answer agree with it.
+a wrong answer agree with it. `exercise_set(seed)` draws another variant's inputs, weights,
+sizes and words (seed 0: the notebook's).
 """
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from ..core import functional as F
 from ..engine.attention import load_word_vectors
 from ..engine.rnn import param_count
 from .claims import Claim, Claims
-from .exercises import Exercise, ExerciseSet
+from .exercises import Exercise, ExerciseSet, grid, variant_rng, variant_seed
 
-X, H = 1.0, 0.5          # the exercises' x_t and h_(t-1)
+X, H = 1.0, 0.5          # the notebook's own x_t and h_(t-1) (variant 0)
+RNN_WEIGHTS = (0.5, 0.8, 0.1)   # W_ih, W_hh, b_ih + b_hh of the one-unit RNN (variant 0)
+WORDS = ("The", "Cardinals", "will", "win", "the", "world", "series")
 
 
 def word(w):
@@ -34,100 +37,101 @@ def cos_solution(a, b) -> str:
             f"cos = a·b / (‖a‖‖b‖) = {cos_words(a, b):.4f}")
 
 
-def rnn_answer() -> float:
-    """h_t of the one-unit RNN: tanh(0.5 x + 0.8 h + 0.1)."""
-    return float(F.tanh(0.5 * X + 0.8 * H + 0.1))
+def _p(v: float) -> str:
+    """A number as a factor in a worked line: negatives in brackets."""
+    return f"({v:g})" if v < 0 else f"{v:g}"
 
 
-def gru_gates():
-    """The scalar GRU with every weight 1 and every bias 0: r = z = σ(x + h), n = tanh(x + r·h)."""
-    r = z = float(F.sigmoid(X + H))
-    return r, z, float(F.tanh(X + r * H))
+def _numbers(seed: int) -> dict:
+    if seed == 0:
+        return {"x": X, "h": H, "rnn": RNN_WEIGHTS, "gx": X, "gh": H, "lx": X, "lh": H, "c": 1.0,
+                "sizes": (10, 64), "words": ("win", "world")}
+    rng = variant_rng(seed)
+    tenth = lambda lo, hi: grid(rng, lo, hi, 0.1, avoid=(0.0,))   # noqa: E731
+    words = rng.choice(len(WORDS), size=2, replace=False)
+    return {"x": tenth(-1, 1), "h": tenth(-0.9, 0.9),
+            "rnn": (tenth(-1, 1), tenth(-1, 1), tenth(-0.5, 0.5)),
+            "gx": tenth(-1, 1), "gh": tenth(-0.9, 0.9), "lx": tenth(-1, 1), "lh": tenth(-0.9, 0.9),
+            "c": tenth(-1, 1), "sizes": (int(rng.integers(2, 33)), int(rng.choice([16, 32, 48, 64, 128]))),
+            "words": (WORDS[int(words[0])], WORDS[int(words[1])])}
 
 
-def gru_answer() -> float:
-    _, z, n = gru_gates()
-    return (1 - z) * n + z * H
+def exercise_set(seed: int = 0) -> ExerciseSet:
+    """Notebook 08's exercises in the variant `seed` (0: the notebook's own numbers).
+
+    The answers are written from each exercise's small numbers (one-unit cells whose weights are
+    all given), not by calling the cells of nnlab.engine.rnn, so a wrong cell would not make a
+    wrong answer agree with it; the tests check them against torch's RNNCell, GRUCell, LSTMCell.
+    """
+    v = _numbers(variant_seed(seed))
+    x, h, (wi, wh, b) = v["x"], v["h"], v["rnn"]
+    a = wi * x + wh * h + b
+    rnn = float(F.tanh(a))
+    gx, gh = v["gx"], v["gh"]
+    r = z = float(F.sigmoid(gx + gh))          # every weight 1, every bias 0
+    n = float(F.tanh(gx + r * gh))
+    gru = (1 - z) * n + z * gh
+    lx, lh, c = v["lx"], v["lh"], v["c"]
+    s_, g = float(F.sigmoid(lx + lh)), float(F.tanh(lx + lh))
+    cell = s_ * c + s_ * g
+    n_in, n_h = v["sizes"]
+    w1, w2 = v["words"]
+    return ExerciseSet("RNN, GRU and LSTM", [
+        Exercise(
+            question=f"A one-unit RNN cell has W_ih = {wi:g}, W_hh = {wh:g}, b_ih + b_hh = {b:g} and "
+                     f"tanh. With x_t = {x:g} and h_(t-1) = {h:g}, what is h_t? (4 decimals)",
+            answer=lambda: rnn,
+            solution=lambda: (f"a = {wi:g}·{_p(x)} + {wh:g}·{_p(h)} + {_p(b)} = {a:.4f};  h_t = "
+                              f"tanh(a) = {rnn:.4f}"),
+            mistakes=lambda: [(a, "that is the pre-activation a; apply tanh to it."),
+                              (float(F.tanh(a - b)), f"you left out the bias {b:g}."),
+                              (float(F.sigmoid(a)), "the RNN cell uses tanh here, not the sigmoid.")]),
+        Exercise(
+            question=f"A one-unit GRU has every weight equal to 1 and every bias 0, so r = z = "
+                     f"σ(x + h) and n = tanh(x + r·h). With x = {gx:g} and h_(t-1) = {gh:g}, "
+                     "what is h_t = (1 − z)·n + z·h_(t-1)? (4 decimals)",
+            answer=lambda: gru,
+            solution=lambda: (f"r = z = σ({gx:g} + {gh:g}) = {z:.4f}; n = tanh({gx:g} + r·{gh:g}) = "
+                              f"{n:.4f}; h_t = (1 − z)·n + z·h = {gru:.4f}").replace("+ -", "− "),
+            mistakes=lambda: [(z * n + (1 - z) * gh, "z and 1 − z are swapped: z multiplies the OLD "
+                               "state h_(t-1) (PyTorch and the course agree)."),
+                              (n, "that is the candidate n; now mix it with h_(t-1) through z.")]),
+        Exercise(
+            question=f"A one-unit LSTM has every weight equal to 1 and every bias 0, so i = f = o = "
+                     f"σ(x + h) and g = tanh(x + h). With x = {lx:g}, h_(t-1) = {lh:g} and "
+                     f"c_(t-1) = {c:g}, what is the new cell state c_t = f·c_(t-1) + i·g? (4 decimals)",
+            answer=lambda: cell,
+            solution=lambda: (f"i = f = σ({lx + lh:g}) = {s_:.4f}, g = tanh({lx + lh:g}) = {g:.4f}; "
+                              f"c_t = f·{_p(c)} + i·g = {cell:.4f}"),
+            mistakes=lambda: [(s_ * float(F.tanh(cell)), "that is h_t = o·tanh(c_t); the question "
+                                                         "asks for c_t."),
+                              (s_ * g, "you forgot the kept memory f·c_(t-1).")]),
+        Exercise(
+            question=f"How many parameters does torch.nn.LSTMCell(input_size={n_in}, "
+                     f"hidden_size={n_h}) have (two bias vectors, as PyTorch counts)?",
+            answer=lambda: param_count("lstm", n_in, n_h),
+            solution=lambda: (f"4 gates × (h·i + h·h + 2h) = 4 × ({n_h}·{n_in} + {n_h}·{n_h} + "
+                              f"2·{n_h}) = {param_count('lstm', n_in, n_h)}"),
+            rel_tol=0.0, abs_tol=0.4,
+            mistakes=lambda: [(param_count("lstm", n_in, n_h, bias=False) + 4 * n_h,
+                               "PyTorch keeps two bias vectors (b_ih and b_hh): 2h per gate."),
+                              (param_count("rnn", n_in, n_h), "that is a plain RNN cell; the LSTM "
+                                                              "has 4 gates."),
+                              (param_count("gru", n_in, n_h), "that is a GRU (3 gates); the LSTM "
+                                                              "has 4.")]),
+        Exercise(
+            question="Using the slides' word vectors (data/word_vectors.csv), what is the cosine "
+                     f"similarity of \"{w1}\" and \"{w2}\"? (3 decimals)",
+            answer=lambda: cos_words(w1, w2),
+            solution=lambda: cos_solution(w1, w2),
+            mistakes=lambda: [(float(word(w1) @ word(w2)),
+                               "that is the dot product; divide by the two lengths ‖a‖·‖b‖."),
+                              (float(np.linalg.norm(word(w1) - word(w2))),
+                               "that is the distance between the vectors, not the cosine.")]),
+    ], seed=seed)
 
 
-def lstm_answer() -> float:
-    """c_t of the scalar LSTM with every weight 1, every bias 0 and c_(t-1) = 1."""
-    i = f = float(F.sigmoid(X + H))
-    g = float(F.tanh(X + H))
-    return f * 1.0 + i * g
-
-
-def _gru_solution():
-    r, z, n = gru_gates()
-    return (f"r = z = σ({X} + {H}) = {z:.4f}; n = tanh({X} + r·{H}) = {n:.4f}; "
-            f"h_t = (1 − z)·n + z·h = {gru_answer():.4f}")
-
-
-def _gru_mistakes():
-    _, z, n = gru_gates()
-    return [(z * n + (1 - z) * H, "z and 1 − z are swapped: z multiplies the OLD state h_(t-1) "
-                                  "(PyTorch and the course agree)."),
-            (n, "that is the candidate n; now mix it with h_(t-1) through z.")]
-
-
-def _lstm_solution():
-    s, g = float(F.sigmoid(X + H)), float(F.tanh(X + H))
-    return f"i = f = σ(1.5) = {s:.4f}, g = tanh(1.5) = {g:.4f}; c_t = f·1 + i·g = {lstm_answer():.4f}"
-
-
-def _lstm_mistakes():
-    s, g = float(F.sigmoid(X + H)), float(F.tanh(X + H))
-    return [(s * float(F.tanh(lstm_answer())), "that is h_t = o·tanh(c_t); the question asks for c_t."),
-            (s * g, "you forgot the kept memory f·c_(t-1).")]
-
-
-exercises = ExerciseSet("RNN, GRU and LSTM", [
-    Exercise(
-        question=f"A one-unit RNN cell has W_ih = 0.5, W_hh = 0.8, b_ih + b_hh = 0.1 and tanh. "
-                 f"With x_t = {X} and h_(t-1) = {H}, what is h_t? (4 decimals)",
-        answer=rnn_answer,
-        solution=lambda: (f"a = 0.5·{X} + 0.8·{H} + 0.1 = {0.5 * X + 0.8 * H + 0.1:.4f};"
-                          f"  h_t = tanh(a) = {rnn_answer():.4f}"),
-        mistakes=lambda: [(0.5 * X + 0.8 * H + 0.1, "that is the pre-activation a; apply tanh to it."),
-                          (float(F.tanh(0.5 * X + 0.8 * H)), "you left out the bias 0.1."),
-                          (float(F.sigmoid(0.5 * X + 0.8 * H + 0.1)),
-                           "the RNN cell uses tanh here, not the sigmoid.")],
-    ),
-    Exercise(
-        question=f"A one-unit GRU has every weight equal to 1 and every bias 0, so r = z = "
-                 f"σ(x + h) and n = tanh(x + r·h). With x = {X} and h_(t-1) = {H}, "
-                 "what is h_t = (1 − z)·n + z·h_(t-1)? (4 decimals)",
-        answer=gru_answer, solution=_gru_solution, mistakes=_gru_mistakes,
-    ),
-    Exercise(
-        question=f"A one-unit LSTM has every weight equal to 1 and every bias 0, so i = f = o = "
-                 f"σ(x + h) and g = tanh(x + h). With x = {X}, h_(t-1) = {H} and "
-                 "c_(t-1) = 1, what is the new cell state c_t = f·c_(t-1) + i·g? (4 decimals)",
-        answer=lstm_answer, solution=_lstm_solution, mistakes=_lstm_mistakes,
-    ),
-    Exercise(
-        question="How many parameters does torch.nn.LSTMCell(input_size=10, hidden_size=64) "
-                 "have (two bias vectors, as PyTorch counts)?",
-        answer=lambda: param_count("lstm", 10, 64),
-        solution=lambda: ("4 gates × (h·i + h·h + 2h) = 4 × (64·10 + 64·64 + 2·64) = "
-                          f"{param_count('lstm', 10, 64)}"),
-        rel_tol=0.0, abs_tol=0.5,
-        mistakes=lambda: [(param_count("lstm", 10, 64, bias=False) + 4 * 64,
-                           "PyTorch keeps two bias vectors (b_ih and b_hh): 2h per gate."),
-                          (param_count("rnn", 10, 64), "that is a plain RNN cell; the LSTM has 4 gates."),
-                          (param_count("gru", 10, 64), "that is a GRU (3 gates); the LSTM has 4.")],
-    ),
-    Exercise(
-        question="Using the slides' word vectors (data/word_vectors.csv), what is the cosine "
-                 "similarity of \"win\" and \"world\"? (3 decimals)",
-        answer=lambda: cos_words("win", "world"),
-        solution=lambda: cos_solution("win", "world"),
-        mistakes=lambda: [(float(word("win") @ word("world")),
-                           "that is the dot product; divide by the two lengths ‖a‖·‖b‖."),
-                          (float(np.linalg.norm(word("win") - word("world"))),
-                           "that is the distance between the vectors, not the cosine.")],
-    ),
-])
+exercises = exercise_set(0)
 
 
 # -- what notebook 08 tells the learner to try, each checked at its settings (tests/test_claims.py) --

@@ -459,31 +459,34 @@ money_side.close()
 # appeared in 2017; 2018 is the year of the first big pre-trained transformers (GPT, BERT).
 #
 # ## Exercises
-# Type your answer in place of `None` and run the cell; `ex.solution(n)` shows the worked answer.
+# Type your answer in place of `None` and run the cell: the check says whether it is right and
+# recognises the usual slips (tanh left out, z and 1 − z swapped, h_t for c_t, one bias vector
+# instead of two). `ex.solution(n)` shows the worked answer when you want it.
 # %%
-from nnlab.course.rnn import exercises as ex
+from nnlab.course.rnn import exercise_set
 
-print("\n".join(ex.show(n) for n in range(1, len(ex) + 1)))
+ex = exercise_set(SEED)   # SEED is set in the setup cell; your instructor may give you another
+print(ex.show(1))
 # %%
-answer = None  # exercise 1: h_t of the one-unit RNN cell
+answer = None  # h_t of the one-unit RNN cell
 ex.check(1, answer)
 # %%
-answer = None  # exercise 2: h_t of the one-unit GRU
+print(ex.show(2))
+# %%
+answer = None  # h_t of the one-unit GRU
 ex.check(2, answer)
-# %% [markdown]
-# A common slip is recognised — swapping z and 1 − z in the GRU:
 # %%
-z_ = 1 / (1 + np.exp(-1.5))
-n_ = np.tanh(1.0 + z_ * 0.5)
-ex.check(2, z_ * n_ + (1 - z_) * 0.5)
+print(ex.show(3))
 # %%
-answer = None  # exercise 3: c_t of the one-unit LSTM
+answer = None  # c_t of the one-unit LSTM
 ex.check(3, answer)
 # %%
-answer = None  # exercise 4: parameters of nn.LSTMCell(10, 64)
+print(ex.show(4))
+# %%
+answer = None  # parameters of the LSTMCell
 ex.check(4, answer)
 # %%
-answer = None  # exercise 5: cosine similarity of "win" and "world"
-ex.check(5, answer)
+print(ex.show(5))
 # %%
-ex.solution(4)
+answer = None  # the cosine similarity
+ex.check(5, answer)
