@@ -19,13 +19,10 @@ For the sigmoid, f'(z) = y (1 - y): the notes' O_j (1 - O_j). All deltas use the
 *before* the update, and all weights are updated together, as in the notes. `backprop_step` is
 that step, once: `Network.step` builds its Trace from what it returns, `Network.train` repeats it.
 
-Why this engine is not a `nnlab.engine.layers.Sequential` of `Dense` and `Act` (the one shape of
-backward pass of the MLP, CNN and recurrent model; tests/test_network.py checks the two train
-alike): the trace needs each neuron's δ_j = −∂E/∂z_j, which `Act.backward` passes on and does
-not keep; the notes' weights are w_ij (from i to j, in × out), Dense's out × in; the notes write
-f' through the output, y(1 − y); a network without biases has no bias parameters; and a
-Sequential step (per-layer method calls on 1 × n rows) takes 0.68 s for 10,000 iterations of
-2-2-2, against 0.22 s here and the 0.3 s the course's CLI promises.
+Not a `layers.Sequential` (tests/test_network.py checks the two train alike): the trace keeps
+each δ_j, which `Act.backward` does not; w_ij is in × out; f' is written through y; and a
+Sequential step takes 0.68 s for 10,000 iterations of 2-2-2, against 0.22 s here.
+Limits, checked before any work: MAX_LAYERS layer sizes of 1..64; `max_iterations()`.
 """
 from __future__ import annotations
 
@@ -37,12 +34,13 @@ import numpy as np
 
 from ..core import functional as F
 from ..core import validate as V
-from .trace import bias_name, build_trace, weight_name
+from .trace import bias_name, build_trace, listed, weight_name
 
 __all__ = ["ACTIVATIONS", "Network", "activate", "backprop_step", "bias_name", "derivative",
            "parse_activations", "parse_layers", "weight_name"]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+MAX_LAYERS, MAX_ITERATIONS, TRAIN_WORK, HISTORY_VALUES = 16, 1_000_000, 4 * 10**9, 2_000_000
 
 
 def relu(z):
@@ -83,13 +81,9 @@ def derivative(name: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
 def backprop_step(Ws, Bs, fs, slopes, x, t, lr, train_biases):
     """One training step on the weight arrays `Ws` (and biases `Bs`, or None), changed in place.
 
-    fs, slopes: each layer's f and its (f', "y" or "z") of SLOPE_OF, looked up once by the caller
-    (`Network.functions`). Returns the intermediates (zs, ys, err, ds, dWs, dBs): per non-input
-    layer the net inputs z, the outputs y, the deltas δ and the updates Δw_ij = η O_i δ_j
-    (Δb = η δ, zeros when the biases are frozen, None without biases), and err = t − y of the
-    output layer. Every δ uses the weights before the update; the updates are applied after all
-    δ are known, as in the notes. `Network.step` builds its Trace from these intermediates;
-    `Network.train` keeps only the output y.
+    fs, slopes: each layer's f and (f', "y" or "z") (`Network.functions`). Returns (zs, ys, err,
+    ds, dWs, dBs): per layer z, y, δ and Δw_ij = η O_i δ_j (Δb = η δ, zeros when frozen, None
+    without biases), and err = t − y. Every δ uses the weights before the update, as in the notes.
     """
     L = len(Ws)
     zs, ys = [], []
@@ -109,9 +103,7 @@ def backprop_step(Ws, Bs, fs, slopes, x, t, lr, train_biases):
         slope, of = slopes[li - 1]
         d = slope(ys[li - 1] if of == "y" else zs[li - 1]) * (Ws[li] @ d)
         ds[li - 1] = d
-    outer = np.multiply.outer
-    dWs = []
-    o = x
+    outer, dWs, o = np.multiply.outer, [], x
     for li in range(L):
         dW = outer(lr * o, ds[li])
         Ws[li] += dW
@@ -119,14 +111,9 @@ def backprop_step(Ws, Bs, fs, slopes, x, t, lr, train_biases):
         o = ys[li]
     dBs = None
     if Bs is not None:
-        if train_biases:
-            dBs = []
-            for li in range(L):
-                dB = lr * ds[li]
-                Bs[li] += dB
-                dBs.append(dB)
-        else:
-            dBs = [np.zeros_like(d) for d in ds]
+        dBs = [lr * d if train_biases else np.zeros_like(d) for d in ds]
+        for li in range(L if train_biases else 0):
+            Bs[li] += dBs[li]
     return zs, ys, err, ds, dWs, dBs
 
 
@@ -147,8 +134,9 @@ def parse_layers(spec) -> tuple[int, ...]:
         sizes = tuple(spec)
     except TypeError:
         V.fail("layers", "a list of layer sizes such as [2, 2, 1]", spec)
-    if len(sizes) < 2:
-        V.fail("layers", "at least two layer sizes (inputs and outputs), such as 2,2,1", spec)
+    if not 2 <= len(sizes) <= MAX_LAYERS:
+        V.fail("layers", f"from 2 to {MAX_LAYERS} layer sizes (inputs and outputs), such as 2,2,1",
+               f"{len(sizes)} sizes")
     out = []
     for s in sizes:
         if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1 or s > 64:
@@ -194,13 +182,12 @@ class Network:
         proto = cls(layers, acts, [np.zeros((a, b)) for a, b in zip(layers, layers[1:])])
         given_w = dict(weights or {})
         given_b = {} if biases in (None, False, True) else dict(biases)
-        names = proto.weight_index()
         seen = {}
         for key in given_w:
             pos = proto.resolve_weight(key)
             if pos is None:
                 V.fail("weights", f"weight names of this {proto.shape_text()} network "
-                                  f"({', '.join(names)})", key)
+                                  f"({listed(proto.weight_index())})", key)
             if pos in seen:   # w13 and w1_3 name one weight
                 raise ValueError(f"weights: {key} is given twice (as {seen[pos]} and {key})")
             seen[pos] = key
@@ -222,7 +209,7 @@ class Network:
                 pos = proto.resolve_bias(key)
                 if pos is None:
                     V.fail("biases", f"bias names of this {proto.shape_text()} network "
-                                     f"({', '.join(proto.bias_names())})", key)
+                                     f"({listed(proto.bias_names())})", key)
                 if pos in seen_b:
                     raise ValueError(f"biases: {key} is given twice (as {seen_b[pos]} and {key})")
                 seen_b[pos] = key
@@ -352,6 +339,19 @@ class Network:
         _, ys = self.forward(x)
         return 0.5 * float(np.sum((t - ys[-1]) ** 2))
 
+    def max_iterations(self) -> int:
+        """At most 1,000,000; fewer where iterations × (3000 per layer + 1 per weight) > TRAIN_WORK
+        (~30 s: 23 µs/layer, 0.007 µs/weight) or iterations × outputs > HISTORY_VALUES."""
+        per = 3000 * (len(self.layers) - 1) + sum(a * b for a, b in zip(self.layers, self.layers[1:]))
+        return max(1, min(MAX_ITERATIONS, TRAIN_WORK // per, HISTORY_VALUES // self.layers[-1]))
+
+    def check_iterations(self, iterations) -> int:
+        n, top = V.positive_int("iterations", iterations, minimum=1), self.max_iterations()
+        if n > top:
+            raise ValueError(f"iterations: expected at most {top} for this {self.shape_text()} "
+                             f"network (the time and memory one run may take here), got {n}")
+        return n
+
     def train(self, x, t, lr, iterations):
         """Run `iterations` steps on one example, fast (no trace objects, no sympy): the step
         is `backprop_step`, the one `step` uses; only each step's output is kept.
@@ -359,7 +359,7 @@ class Network:
         Returns (network after the last update, outputs, losses): outputs[k] and losses[k]
         are the forward pass *before* the (k+1)-th update, as in the notes' "2nd iteration"."""
         x, t, lr = self.check_inputs(x, t, lr)
-        iterations = V.positive_int("iterations", iterations, minimum=1, maximum=10_000_000)
+        iterations = self.check_iterations(iterations)
         net = self.copy()
         Ws, Bs = net.weights, net.biases
         train_b = Bs is not None and not net.freeze_biases

@@ -178,9 +178,26 @@ def _number(v: float) -> str:
     return f"({s})" if s.startswith("-") else s
 
 
+FORMULA_MAX_PARAMETERS = 1000   # 2-30-30-1 (990): 3.9 s and 2 MB of text; 2-64-64-1: 10 s, 20 MB
+
+
+def parameter_count(network: Network) -> int:
+    return len(network.weight_index()) + (len(network.bias_names()) if network.biases is not None else 0)
+
+
+def check_formula_size(network: Network) -> None:
+    """Refuse, before any work, to write out the formulas of a network too large to read."""
+    n = parameter_count(network)
+    if n > FORMULA_MAX_PARAMETERS:
+        raise ValueError(f"formulas: every weight's formula is written out for networks with at most "
+                         f"{FORMULA_MAX_PARAMETERS} weights and biases; this {network.shape_text()} "
+                         f"network has {n}: use the JSON (numbers only)")
+
+
 def attach_formulas(trace: Trace) -> Trace:
     """Fill formula and substituted text of every record (cheap after the first call per shape)."""
     net = trace.network
+    check_formula_size(net)
     tpl = _templates(net.layers, net.activations, net.biases is not None, net.freeze_biases)
     vals = _values(trace)
     for r in trace.records:
@@ -212,7 +229,7 @@ EXACT_MAX_PARAMETERS = 16   # weights + biases; the exact expressions grow with 
 def check_exact_size(network: Network) -> None:
     """Refuse a network too large for exact arithmetic (the work grows without a useful bound:
     a 2-50-50-1 network ran for minutes) with a one-line ValueError."""
-    n = len(network.weight_index()) + (len(network.bias_names()) if network.biases is not None else 0)
+    n = parameter_count(network)
     if len(network.layers) > 3 or n > EXACT_MAX_PARAMETERS:
         raise ValueError(f"exact: exact arithmetic is offered for networks with at most one hidden "
                          f"layer and {EXACT_MAX_PARAMETERS} weights and biases; this "

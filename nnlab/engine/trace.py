@@ -30,6 +30,14 @@ def bias_name(j: int) -> str:
     return f"b{j}"
 
 
+def listed(names, most: int = 12) -> str:
+    """Names joined by commas, at most `most` of them (a message stays one short line)."""
+    names = list(names)
+    if len(names) <= most:
+        return ", ".join(names)
+    return ", ".join(names[:most - 2]) + f", …, {names[-1]} ({len(names)} names)"
+
+
 KINDS = ("z", "y", "error", "loss", "delta", "dw", "w_new", "db", "b_new", "loss_after")
 
 
@@ -137,7 +145,8 @@ class Trace:
         return out
 
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        # allow_nan=False: NaN and Infinity are not JSON (a non-finite number is a ValueError)
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
 
     def _parts(self, latex: bool):
         """Per record: [symbol, formula, formula with numbers, value] (absent parts left out)."""
