@@ -66,8 +66,12 @@ clean:
 	rm -rf $(VENV) artefacts html .hypothesis site dist
 
 ## make site: the whole course as a JupyterLite site in site/ (offline: Pyodide and every wheel inside)
-site: $(VENV)/.test
+site: $(VENV)/.test $(VENV)/.site
 	$(PY) tools/site/build.py
+
+$(VENV)/.site: pyproject.toml | $(VENV)/.test
+	$(PIP) install --quiet -e '.[site]'
+	@touch $@
 
 ## make serve-site: serve site/ on 127.0.0.1 and print the address of notebook 00
 serve-site: | $(PY)
