@@ -16,6 +16,7 @@ import numpy as np
 
 from ...core import functional as F
 from ...core import validate as V
+from ...core.blas import blas_threads
 from ..layers import Dense, Layer, Sequential
 from .block import EncoderBlock, Tokenwise
 from .positional import PositionalEncoding
@@ -105,6 +106,12 @@ class TransformerModel:
         targets = np.asarray(targets)
         rng = np.random.default_rng(seed)
         history = {"loss": [], "diverged_at": None}
+        with blas_threads(1):    # small matrices: one thread is fastest and the same everywhere
+            self._fit_steps(xs, targets, optimizer, steps, batch_size, rng, history)
+        self.net.set_params(self.params)
+        return history
+
+    def _fit_steps(self, xs, targets, optimizer, steps, batch_size, rng, history):
         for step in range(steps):
             idx = rng.choice(xs.shape[0], size=min(batch_size, xs.shape[0]), replace=False)
             with np.errstate(over="ignore", invalid="ignore"):
@@ -114,5 +121,3 @@ class TransformerModel:
                 break
             self.params = optimizer.step(self.params, grads)
             history["loss"].append(loss)
-        self.net.set_params(self.params)
-        return history

@@ -20,6 +20,7 @@ import time
 import numpy as np
 
 from ...core import validate as V
+from ...core.blas import blas_threads
 from .. import rnn as R
 from .attention import MultiHeadAttention
 
@@ -52,20 +53,27 @@ def best_time(fn, repeat: int = 5) -> float:
     return best
 
 
-def time_forward(lengths, width: int = 64, batch: int = 8, repeat: int = 5, seed: int = 0) -> dict:
+def time_forward(lengths, width: int = 64, batch: int = 8, repeat: int = 5, seed: int = 0,
+                 threads: int = 1) -> dict:
     """Wall time of one forward pass of a GRU (hidden = input = width) and of one multi-head
-    self-attention layer (embed_dim = width, 4 heads) on a batch of sequences of each length."""
+    self-attention layer (embed_dim = width, 4 heads) on a batch of sequences of each length,
+    both with one BLAS thread (`threads`: more lets attention's big products use more cores)."""
     lengths = [V.positive_int("lengths", t, maximum=8192) for t in lengths]
     E = V.positive_int("width", width)
     N = V.positive_int("batch", batch)
     rng = np.random.default_rng(seed)
     p = R.init_params("gru", E, E, seed=seed)
     mha = MultiHeadAttention(E, 4, rng=rng)
-    out = {"lengths": lengths, "gru": [], "attention": []}
-    for T in lengths:
-        x = rng.standard_normal((N, T, E))
-        xs = np.ascontiguousarray(np.swapaxes(x, 0, 1))
-        h0 = np.zeros((N, E))
-        out["gru"].append(best_time(lambda: R.run_unchecked("gru", "tanh", p, xs, h0, None), repeat))
-        out["attention"].append(best_time(lambda: mha.forward(x), repeat))
+    out = {"lengths": lengths, "gru": [], "attention": [], "threads": V.positive_int("threads", threads)}
+    with blas_threads(out["threads"]):
+        for T in lengths:
+            _time_one(T, N, E, p, mha, rng, repeat, out)
     return out
+
+
+def _time_one(T, N, E, p, mha, rng, repeat, out):
+    x = rng.standard_normal((N, T, E))
+    xs = np.ascontiguousarray(np.swapaxes(x, 0, 1))
+    h0 = np.zeros((N, E))
+    out["gru"].append(best_time(lambda: R.run_unchecked("gru", "tanh", p, xs, h0, None), repeat))
+    out["attention"].append(best_time(lambda: mha.forward(x), repeat))

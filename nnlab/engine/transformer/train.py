@@ -17,11 +17,15 @@ from functools import lru_cache
 
 import numpy as np
 
+from ...core import functional as F
 from ...core import validate as V
+from ...core.blas import blas_threads
 from .. import attention as ATT
 from .. import rnn as R
 from ..optim import Adam
+from .block import EncoderBlock
 from .model import TransformerModel
+from .positional import sinusoidal_encoding
 
 MONEY_WORDS = ("deposit", "money")
 RIVER_WORDS = ("river", "water")
@@ -80,8 +84,9 @@ def pointer_gru(seed: int = 0, steps: int | None = None):
     steps = c["steps"] if steps is None else V.positive_int("steps", steps, maximum=100_000)
     xs, ys, xt, yt = pointer_data(seed)
     gru = R.SequenceModel("gru", c["k"] + c["T"], c["hidden"], c["k"], seed=seed)
-    h = gru.fit(time_major(xs), ys, Adam(lr=c["lr"]), steps=steps, batch_size=c["batch_size"],
-                clip=1.0, seed=seed)
+    with blas_threads(1):
+        h = gru.fit(time_major(xs), ys, Adam(lr=c["lr"]), steps=steps, batch_size=c["batch_size"],
+                    clip=1.0, seed=seed)
     return gru, h["loss"], gru.accuracy(time_major(xt), yt)
 
 
@@ -144,12 +149,7 @@ class BankReader(TransformerModel):
         blk = self.blocks[0].trace
         return {"words": tuple(sentence.split() if isinstance(sentence, str) else sentence),
                 "static": X[0], "contextual": blk.out[0], "weights": blk.attention.weights[0, 0],
-                "sense_probability_river": _softmax_last(logits)[:, 1]}
-
-
-def _softmax_last(z):
-    from ...core.functional import softmax
-    return softmax(z, axis=-1)
+                "sense_probability_river": F.softmax(logits, axis=-1)[:, 1]}
 
 
 @lru_cache(maxsize=4)
@@ -158,19 +158,51 @@ def trained_bank_reader(seed: int = 0, steps: int = 300) -> tuple:
     X, sense, where, _ = sense_task(1024, 6, seed=seed)
     model = BankReader(seed)
     # the loss is read at bank's position only: targets there, and a mask through the gradient
-    opt = Adam(lr=0.03)
     rng = np.random.default_rng(seed)
     losses = []
-    from ...core.functional import cross_entropy
-    for _ in range(V.positive_int("steps", steps, maximum=10_000)):
+    steps = V.positive_int("steps", steps, maximum=10_000)
+    with blas_threads(1):
+        _fit_reader(model, X, sense, where, steps, rng, losses)
+    return model, losses
+
+
+def _fit_reader(model, X, sense, where, steps, rng, losses):
+    opt = Adam(lr=0.03)
+    for _ in range(steps):
         idx = rng.choice(len(X), 64, replace=False)
         y = model.forward(X[idx])
         rows = np.arange(len(idx))
-        loss, dy = cross_entropy(y[rows, where[idx]], sense[idx])
+        loss, dy = F.cross_entropy(y[rows, where[idx]], sense[idx])
         g = np.zeros_like(y)
         g[rows, where[idx]] = dy
         model.net.backward(g)
         model.params = opt.step(model.params, model.net.grads)
         model.net.set_params(model.params)
         losses.append(loss)
-    return model, losses
+
+
+# -- order ---------------------------------------------------------------------------------------
+def permutation_test(T: int = 6, d_model: int = 8, nhead: int = 2, seed: int = 0) -> dict:
+    """Shuffle the tokens of a random sequence and run one (random) encoder block on both orders.
+
+    Without positional encoding the outputs are the same vectors, shuffled the same way: the
+    block is permutation-equivariant, so a read-out of any token (or of their mean) cannot
+    tell the two orders apart. With PE added the outputs differ. Returns the permutation and
+    max |block(x[perm]) − block(x)[perm]| without and with PE, and the output of the token
+    that was first in the original order, in both orders, with and without PE."""
+    T = V.positive_int("T", T, minimum=2, maximum=64)
+    rng = np.random.default_rng(V.positive_int("seed", seed, minimum=0))
+    block = EncoderBlock(d_model, nhead, 2 * d_model, rng=rng)
+    x = rng.standard_normal((1, T, d_model))
+    perm = rng.permutation(T)
+    while np.all(perm == np.arange(T)):
+        perm = rng.permutation(T)
+    pe = sinusoidal_encoding(T, d_model)
+    out = {"perm": perm.tolist()}
+    for name, add in (("without_pe", 0.0), ("with_pe", pe)):
+        y = block.forward(x + add)[0]
+        y_perm = block.forward(x[:, perm] + add)[0]
+        out[name] = float(np.max(np.abs(y_perm - y[perm])))
+        j = int(np.flatnonzero(perm == 0)[0])          # where token 0 went
+        out[name + "_token0"] = (y[0].copy(), y_perm[j].copy())
+    return out
