@@ -1,7 +1,8 @@
 """Notebook 05's topic module: the exercises of the playground and their answer helpers.
 
 The answers are computed with the engine (`nnlab.engine.mlp.MLP` counts the parameters) and
-the primitives of `nnlab.core.functional` (the binary cross-entropy and its gradient).
+the primitives of `nnlab.core.functional` (the binary cross-entropy and its gradient);
+`exercise_set(seed)` draws another variant's network, batches and point (seed 0: the notebook's).
 `CLAIMS`: what the notebook tells the learner to try with the playground, each checked at its
 preset by tests/test_claims.py.
 """
@@ -12,23 +13,21 @@ import numpy as np
 from ..core import functional as F
 from ..engine.mlp import MLP
 from .claims import Claim, Claims
-from .exercises import Exercise, ExerciseSet
+from .exercises import Exercise, ExerciseSet, grid, variant_rng, variant_seed
 
 
-def _ex_params():
-    return MLP(2, (8, 8), 1).n_params
-
-
-def _ex_steps(n_train=100, batch=8, epochs=30):
-    return -(-n_train // batch) * epochs
-
-
-def _ex_bce(z=0.8, y=0.0):
-    return float(F.softplus(z) - y * z)
-
-
-def _ex_dz(z=0.8, y=0.0):
-    return float(F.sigmoid(z) - y)
+def _numbers(seed: int) -> dict:
+    if seed == 0:
+        return {"sizes": (2, 8, 8, 1), "n_train": 100, "batch": 8, "epochs": 30, "z": 0.8, "y": 0.0}
+    rng = variant_rng(seed)
+    while True:
+        n_train, batch = int(rng.integers(50, 301)), int(rng.choice([8, 16, 32, 64]))
+        if n_train % batch:          # a smaller last batch, the slip the exercise is about
+            break
+    return {"sizes": (int(rng.integers(2, 6)), int(rng.integers(3, 17)), int(rng.integers(3, 17)),
+                      int(rng.integers(1, 4))),
+            "n_train": n_train, "batch": batch, "epochs": int(rng.integers(5, 51)),
+            "z": grid(rng, -2.0, 2.0, 0.1, avoid=(0.0,)), "y": float(rng.integers(0, 2))}
 
 
 def best_line_accuracy_on_xor(steps: int = 41) -> float:
@@ -42,78 +41,94 @@ def best_line_accuracy_on_xor(steps: int = 41) -> float:
     return float((pred == y).mean(axis=-1).max())
 
 
-exercises = ExerciseSet("Playground", [
-    Exercise(
-        question="How many parameters (weights and biases) does a 2-8-8-1 network have?",
-        answer=_ex_params,
-        solution=lambda: ("Each layer has (inputs × units) weights and one bias per unit: "
-                          "(2·8 + 8) + (8·8 + 8) + (8·1 + 1) = 24 + 72 + 9 = "
-                          f"{_ex_params()}."),
-        rel_tol=0, abs_tol=0.5,
-        mistakes=lambda: [(2 * 8 + 8 * 8 + 8, "those are the weights only: add one bias "
-                                              "per hidden and output unit."),
-                          (_ex_params() - 1, "the output unit has a bias too."),
-                          (2 + 8 + 8 + 1, "that counts the neurons, not the parameters.")],
-    ),
-    Exercise(
-        question="100 training points, batch size 8, 30 epochs: how many optimizer steps? "
-                 "(The last batch of an epoch may be smaller; it is still one step.)",
-        answer=_ex_steps,
-        solution=lambda: (f"An epoch needs ceil(100 / 8) = {-(-100 // 8)} batches (12 of 8 "
-                          f"and one of 4), so 30 epochs take {_ex_steps()} steps."),
-        rel_tol=0, abs_tol=0.5,
-        mistakes=lambda: [(100 / 8 * 30, "a step is a whole batch: round 100/8 up to 13 "
-                                         "batches per epoch."),
-                          (100 // 8 * 30, "the last 4 points form a batch of their own: 13 "
-                                          "batches per epoch, not 12."),
-                          (30, "that is the number of epochs; each epoch has 13 steps."),
-                          (100 * 30, "one step per batch of 8, not one per point.")],
-    ),
-    Exercise(
-        question="The network gives the logit z = 0.8 (so ŷ = σ(0.8)) for a point of class "
-                 "y = 0. What is its binary cross-entropy loss "
-                 "−[y·ln ŷ + (1 − y)·ln(1 − ŷ)]? (4 decimals)",
-        answer=_ex_bce,
-        solution=lambda: ("With y = 0 only −ln(1 − ŷ) is left; ŷ = σ(0.8) = "
-                          f"{_ex_dz():.4f}, so the loss is −ln(1 − {_ex_dz():.4f}) = "
-                          f"ln(1 + e^0.8) = {_ex_bce():.4f}."),
-        mistakes=lambda: [(_ex_bce(0.8, 1.0), "that is −ln ŷ, the loss if the point were of "
-                                              "class 1; here y = 0."),
-                          (_ex_dz(), "that is the output ŷ = σ(0.8), not the loss."),
-                          (float(np.log10(1 + np.exp(0.8))), "the loss uses the natural "
-                                                             "logarithm, not log10.")],
-    ),
-    Exercise(
-        question="For the same point (z = 0.8, y = 0), what is dL/dz, the gradient of the "
-                 "binary cross-entropy with respect to the logit? (4 decimals)",
-        answer=_ex_dz,
-        solution=lambda: ("For a sigmoid output with binary cross-entropy, the σ'(z) factors "
-                          f"cancel and dL/dz = ŷ − y = σ(0.8) − 0 = {_ex_dz():.4f}."),
-        mistakes=lambda: [(_ex_dz() ** 2 * (1 - _ex_dz()), "you multiplied by σ'(z) = "
-                                                           "ŷ(1 − ŷ) as with the squared "
-                                                           "error: with binary cross-entropy "
-                                                           "it cancels; dL/dz = ŷ − y."),
-                          (_ex_dz() * (1 - _ex_dz()), "that is σ'(z) = ŷ(1 − ŷ) alone; "
-                                                      "dL/dz = ŷ − y."),
-                          (_ex_dz(0.8, 1.0), "that is ŷ − 1: the point is of class y = 0."),
-                          (_ex_bce(), "that is the loss itself, not its gradient.")],
-    ),
-    Exercise(
-        question="XOR's four corners: (0,0) and (1,1) are class 0, (0,1) and (1,0) class 1. "
-                 "What is the best accuracy a network with no hidden layer (one straight "
-                 "line as its boundary) can reach on them?",
-        answer=best_line_accuracy_on_xor,
-        solution=lambda: ("A line can put three corners on their right sides, never all "
-                          "four (the classes sit on the two diagonals): the best accuracy is "
-                          f"{best_line_accuracy_on_xor():.2f}. A hidden layer bends the "
-                          "boundary, and then 1.0 is reachable."),
-        rel_tol=0, abs_tol=0.01,
-        mistakes=lambda: [(0.5, "a line can do better than chance: try x1 + x2 >= 0.5 — it "
-                                "is wrong on one corner only."),
-                          (1.0, "no straight line separates XOR's classes: that is why the "
-                                "network needs a hidden layer.")],
-    ),
-])
+def exercise_set(seed: int = 0) -> ExerciseSet:
+    """Notebook 05's exercises in the variant `seed` (0: the notebook's own numbers)."""
+    v = _numbers(variant_seed(seed))
+    n_in, h1, h2, n_out = v["sizes"]
+    net = "-".join(str(k) for k in v["sizes"])
+    params = MLP(n_in, (h1, h2), n_out).n_params
+    weights = n_in * h1 + h1 * h2 + h2 * n_out
+    n_train, batch, epochs = v["n_train"], v["batch"], v["epochs"]
+    per_epoch = -(-n_train // batch)
+    z, y = v["z"], v["y"]
+    loss = float(F.softplus(z) - y * z)      # −[y ln σ(z) + (1 − y) ln(1 − σ(z))]
+    yhat = float(F.sigmoid(z))
+    dz = yhat - y
+    other = float(F.softplus(z) - (1 - y) * z)
+    kept = "−ln ŷ" if y else "−ln(1 − ŷ)"
+    return ExerciseSet("Playground", [
+        Exercise(
+            question=f"How many parameters (weights and biases) does a {net} network have?",
+            answer=lambda: params,
+            solution=lambda: ("Each layer has (inputs × units) weights and one bias per unit: "
+                              f"({n_in}·{h1} + {h1}) + ({h1}·{h2} + {h2}) + ({h2}·{n_out} + "
+                              f"{n_out}) = {params}."),
+            rel_tol=0, abs_tol=0.2,
+            mistakes=lambda: [(weights, "those are the weights only: add one bias per hidden and "
+                                        "output unit."),
+                              (params - n_out, "the output units have biases too."),
+                              (n_in + h1 + h2 + n_out, "that counts the neurons, not the "
+                                                       "parameters.")]),
+        Exercise(
+            question=f"{n_train} training points, batch size {batch}, {epochs} epochs: how many "
+                     "optimizer steps? (The last batch of an epoch may be smaller; it is still "
+                     "one step.)",
+            answer=lambda: per_epoch * epochs,
+            solution=lambda: (f"An epoch needs ceil({n_train} / {batch}) = {per_epoch} batches "
+                              f"({per_epoch - 1} of {batch} and one of {n_train % batch}), so "
+                              f"{epochs} epochs take {per_epoch * epochs} steps."),
+            rel_tol=0, abs_tol=0.2,
+            mistakes=lambda: [(n_train / batch * epochs, f"a step is a whole batch: round "
+                               f"{n_train}/{batch} up to {per_epoch} batches per epoch."),
+                              (n_train // batch * epochs, f"the last {n_train % batch} points "
+                               f"form a batch of their own: {per_epoch} batches per epoch."),
+                              (epochs, f"that is the number of epochs; each epoch has "
+                                       f"{per_epoch} steps."),
+                              (n_train * epochs, f"one step per batch of {batch}, not one per "
+                                                 "point.")]),
+        Exercise(
+            question=f"The network gives the logit z = {z:g} (so ŷ = σ({z:g})) for a point of "
+                     f"class y = {y:g}. What is its binary cross-entropy loss "
+                     "−[y·ln ŷ + (1 − y)·ln(1 − ŷ)]? (4 decimals)",
+            answer=lambda: loss,
+            solution=lambda: (f"With y = {y:g} only {kept} is left; ŷ = σ({z:g}) = {yhat:.4f}, "
+                              f"so the loss is {loss:.4f}."),
+            mistakes=lambda: [(other, f"that is the loss if the point were of class {1 - y:g}; "
+                                      f"here y = {y:g}."),
+                              (yhat, f"that is the output ŷ = σ({z:g}), not the loss."),
+                              (loss / float(np.log(10.0)), "the loss uses the natural logarithm, "
+                                                           "not log10.")]),
+        Exercise(
+            question=f"For the same point (z = {z:g}, y = {y:g}), what is dL/dz, the gradient of "
+                     "the binary cross-entropy with respect to the logit? (4 decimals)",
+            answer=lambda: dz,
+            solution=lambda: ("For a sigmoid output with binary cross-entropy, the σ'(z) factors "
+                              f"cancel and dL/dz = ŷ − y = σ({z:g}) − {y:g} = {dz:.4f}."),
+            mistakes=lambda: [(dz * yhat * (1 - yhat), "you multiplied by σ'(z) = ŷ(1 − ŷ) as "
+                               "with the squared error: with binary cross-entropy it cancels; "
+                               "dL/dz = ŷ − y."),
+                              (yhat * (1 - yhat), "that is σ'(z) = ŷ(1 − ŷ) alone; dL/dz = ŷ − y."),
+                              (yhat - (1 - y), f"that is ŷ − {1 - y:g}: the point is of class "
+                                               f"y = {y:g}."),
+                              (loss, "that is the loss itself, not its gradient.")]),
+        Exercise(
+            question="XOR's four corners: (0,0) and (1,1) are class 0, (0,1) and (1,0) class 1. "
+                     "What is the best accuracy a network with no hidden layer (one straight "
+                     "line as its boundary) can reach on them?",
+            answer=best_line_accuracy_on_xor,
+            solution=lambda: ("A line can put three corners on their right sides, never all "
+                              "four (the classes sit on the two diagonals): the best accuracy is "
+                              f"{best_line_accuracy_on_xor():.2f}. A hidden layer bends the "
+                              "boundary, and then 1.0 is reachable."),
+            rel_tol=0, abs_tol=0.01,
+            mistakes=lambda: [(0.5, "a line can do better than chance: try x1 + x2 >= 0.5 — it "
+                                    "is wrong on one corner only."),
+                              (1.0, "no straight line separates XOR's classes: that is why the "
+                                    "network needs a hidden layer.")]),
+    ], seed=seed)
+
+
+exercises = exercise_set(0)
 
 
 # -- what notebook 05 tells the learner to try with the playground --------------------------------

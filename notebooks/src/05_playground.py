@@ -244,33 +244,34 @@ assert final["linear"]["test_acc"][-1] < 0.75
 #   from the seed, where TensorFlow Playground carries on from the current weights.
 # %% [markdown]
 # ## Exercises
-# Replace `None` with your answer and run the cell; `ex.solution(n)` shows the worked answer.
+# Type your answer in place of `None` and run the cell: the check says whether it is right and
+# recognises the usual slips (weights without biases, the last smaller batch forgotten, the
+# other class's loss, an extra σ'(z)). `ex.solution(n)` shows the worked answer when you want it.
 # %%
-from nnlab.course.mlp import exercises as ex
+from nnlab.course.mlp import exercise_set
 
+ex = exercise_set(SEED)   # SEED is set in the setup cell; your instructor may give you another
 print(ex.show(1))
 # %%
-ex.check(1, None)
+answer = None  # number of parameters
+ex.check(1, answer)
 # %%
 print(ex.show(2))
 # %%
-ex.check(2, None)
+answer = None  # number of optimizer steps
+ex.check(2, answer)
 # %%
 print(ex.show(3))
 # %%
-ex.check(3, None)
+answer = None  # the loss
+ex.check(3, answer)
 # %%
 print(ex.show(4))
 # %%
-ex.check(4, None)
+answer = None  # dL/dz
+ex.check(4, answer)
 # %%
 print(ex.show(5))
 # %%
-ex.check(5, None)
-# %% [markdown]
-# A wrong answer is explained, for example the common slip of exercise 2 (forgetting the last,
-# smaller batch):
-# %%
-ex.check(2, 12 * 30)
-# %%
-ex.solution(2)
+answer = None  # the best accuracy of one straight line
+ex.check(5, answer)
