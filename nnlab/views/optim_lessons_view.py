@@ -9,10 +9,12 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
+from ..core import validate as V
 from ..engine import optim as O
 from ..engine import surfaces as S
 from .ui import Explorer, FigureView, new_figure, slider
 
+MAX_STEPS = 1000    # the steps a lesson may be asked for (a path of 1000 points draws at once)
 JITTER_WINDOW = 20  # the mini-batch lesson's jitter: std of the loss over the last 20 steps
 WRAP = W.Layout(flex_flow="row wrap", align_items="center")  # narrow page: wrap, never shrink
 
@@ -26,6 +28,9 @@ class LearningRateExplorer(Explorer):
     """Plain GD on the bowl ½(x² + κy²): too low crawls, too high overshoots, past 2/λ_max diverges."""
 
     def __init__(self, lr=0.05, condition=10.0, steps=40):
+        lr = V.finite_number("lr", lr, minimum=1e-3, maximum=1.0)
+        condition = V.finite_number("condition", condition, minimum=1.0, maximum=20.0)
+        steps = V.positive_int("steps", steps, minimum=1, maximum=MAX_STEPS)
         st = {"description_width": "initial"}
         self.controls = {
             "lr": W.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.02,
@@ -75,9 +80,9 @@ class LearningRateExplorer(Explorer):
         return np.max(np.abs(1.0 - np.outer(np.atleast_1d(lr), lams)), axis=1)
 
     def state(self) -> dict:
+        """What the explorer shows now, read from the path `update` computed (never recomputed)."""
         lr, kappa = float(self.controls["lr"].value), float(self.controls["condition"].value)
-        surf = S.surface("bowl", condition=kappa)
-        path = O.run(O.GD(lr=lr), surf.gradient_fn(), surf.start, self.steps)
+        surf, path = self._surf, self._path_now
         rho = float(self.rho(lr, [1.0, kappa])[0])
         lim = surf.stable_lr()
         if lr >= lim:
@@ -89,7 +94,10 @@ class LearningRateExplorer(Explorer):
         else:
             verdict = "converges"
         fin = path[-1]
-        loss = float(surf.f(*fin)) if np.all(np.isfinite(fin)) else None
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = float(surf.f(*fin)) if np.all(np.isfinite(fin)) else None
+        if loss is not None and not np.isfinite(loss):
+            loss = None  # the point is finite but its loss is beyond float range: diverged too
         return {"lr": round(lr, 6), "condition": kappa, "stable_lr": round(lim, 6),
                 "rho": round(rho, 6), "verdict": verdict,
                 "loss_final": None if loss is None else float(f"{loss:.6g}")}
@@ -114,6 +122,7 @@ class LearningRateExplorer(Explorer):
                 self._span.remove()
             self._span = self.rx.axvspan(1e-3, lim, color="#2ca02c", alpha=0.12)
         path = O.run(O.GD(lr=lr), surf.gradient_fn(), surf.start, self.steps)
+        self._surf, self._path_now = surf, path
         ok = np.all(np.isfinite(path), axis=1)
         self._path.set_data(np.clip(path[ok, 0], -50, 50), np.clip(path[ok, 1], -50, 50))
         s = self.state()
@@ -121,7 +130,10 @@ class LearningRateExplorer(Explorer):
         self.view.refresh(full=full)
         self.readout.value = (f"η = {lr:.4g}, λ = 1 and {kappa:g}: stable range η &lt; 2/λ_max = "
                               f"<b>{s['stable_lr']:.4g}</b>; ρ(η) = {s['rho']:.4f} → "
-                              f"<b>{s['verdict']}</b>")
+                              f"<b>{s['verdict']}</b>" + (
+                                  "" if O.diverged_at(path) is None else
+                                  f" (the numbers left the float range at step "
+                                  f"{O.diverged_at(path)}; the path is drawn up to there)"))
 
 
 def learning_rate_explorer(**kw) -> LearningRateExplorer:
@@ -136,7 +148,10 @@ class BatchExplorer(Explorer):
 
     def __init__(self, batch_size=16, lr=0.05, steps=150, seed=0):
         self.x, self.y = S.load_linreg()
-        self.seed = seed
+        batch_size = V.positive_int("batch_size", batch_size, maximum=self.x.size)
+        lr = V.finite_number("lr", lr, minimum=0.005, maximum=0.3)
+        steps = V.positive_int("steps", steps, minimum=2 * JITTER_WINDOW, maximum=400)
+        self.seed = V.positive_int("seed", seed, minimum=0, maximum=2 ** 32 - 1)
         st = {"description_width": "initial"}
         self.controls = {
             "batch_size": W.IntSlider(value=batch_size, min=1, max=self.x.size,

@@ -48,6 +48,16 @@ def _loss_gap(surf: S.Surface, path: np.ndarray) -> np.ndarray:
         return np.log10(np.maximum(gap, 10.0 ** FLOOR))
 
 
+def _finite_loss(surf: S.Surface, point):
+    """f at a point, to 6 digits, or None where the point or its loss left the float range
+    (a point of 1e215 is finite but its loss overflows: never shown as nan)."""
+    if not np.all(np.isfinite(point)):
+        return None
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(surf.f(*point))
+    return float(f"{value:.6g}") if np.isfinite(value) else None
+
+
 def step_size(path: np.ndarray, k: int):
     """|θ_{k+1} − θ_k| (None past the end or after a divergence)."""
     if k + 1 >= len(path) or not np.all(np.isfinite(path[k:k + 2])):
@@ -301,6 +311,7 @@ class OptimizerExplorer(Explorer):
                 parts.append(f"<span style='color:{COLOURS[n]}'>■</span> {TITLES[n]}"
                              f"{' (notes)' if form == 'notes' else ''}: J = "
                              + (f"<b>diverged at step {r['diverged_at']}</b>" if r["diverged"]
+                                else "beyond the float range" if r["loss_final"] is None
                                 else f"{r['loss_final']:.4g}"))
         lim = s.get("stable_lr")
         lesson = ""
@@ -328,9 +339,8 @@ class OptimizerExplorer(Explorer):
             racers[f"{n}/{form}"] = {
                 "diverged": bool(div), "diverged_at": O.diverged_at(p),
                 "step_1": step_size(p, 0), "step_k": step_size(p, k),
-                "loss_at_k": (None if not np.all(np.isfinite(p[k]))
-                              else float(f"{float(self._surf.f(*p[k])):.6g}")),
-                "loss_final": None if div else float(f"{float(self._surf.f(*gap_final)):.6g}"),
+                "loss_at_k": _finite_loss(self._surf, p[k]),
+                "loss_final": None if div else _finite_loss(self._surf, gap_final),
                 "xk": None if not np.all(np.isfinite(p[k])) else [round(float(a), 6) for a in p[k]],
             }
         out = {"surface": v["surface"], "lr": round(v["lr"], 6), "form": v["form"],

@@ -245,11 +245,12 @@ def encode(proposals, ground_truth, weights=(1.0, 1.0, 1.0, 1.0), fmt: str = "xy
     _positive_sizes("ground_truth", g.T)
     # two rows at a time: (x, y) shifts in proposal sizes, (w, h) log size ratios
     out = np.empty_like(p)
-    np.subtract(g[:2], p[:2], out=out[:2])
-    out[:2] /= p[2:]
-    np.divide(g[2:], p[2:], out=out[2:])
-    np.log(out[2:], out=out[2:])
-    out *= wts[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.subtract(g[:2], p[:2], out=out[:2])
+        out[:2] /= p[2:]
+        np.divide(g[2:], p[2:], out=out[2:])
+        np.log(out[2:], out=out[2:])
+        out *= wts[:, None]
     return finite_result("ground_truth", out.T, "regression targets (shift / proposal size)")
 
 
