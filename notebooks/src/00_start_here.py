@@ -17,7 +17,7 @@
 from nnlab.core.environment import environment_report
 
 SEED = 0
-print(environment_report())
+print(environment_report(seed=SEED))
 # %% [markdown]
 # ## The map of the course
 # The course follows two sets of lecture notes (numbered 000 and 001; they are not part of
@@ -60,19 +60,21 @@ code_demo.controls["w"].value = 2.0
 print(code_demo.state())
 # %% [markdown]
 # ## How the exercises work
-# Every notebook ends with exercises. Type your answer in place of `None` and run the cell: the
-# helper says whether it is right and, if it is not, what the likely slip is. `solution(n)`
-# shows the worked answer.
+# Every notebook ends with exercises like these two.
+# Type your answer in place of `None` and run the cell: the check says whether it is right
+# and, if it is not, which slip it looks like. `ex.solution(n)` shows the worked answer when
+# you call it (no cell here prints it). The numbers come from `SEED` in the setup cell: your
+# instructor may give you another seed, and then every number of the exercises changes.
 # %%
-from nnlab.course.start import exercises as ex
+from nnlab.course.start import exercise_set
 
+ex = exercise_set(SEED)   # SEED is set in the setup cell; your instructor may give you another
 print(ex.show(1))
 # %%
-answer = None  # your answer here, e.g. 0.5
+answer = None  # the output y, 4 decimals
 ex.check(1, answer)
-# %% [markdown]
-# A wrong answer is explained:
 # %%
-ex.check(1, -0.7311)
+print(ex.show(2))
 # %%
-ex.solution(1)
+answer = None  # the input x where y = 0.5
+ex.check(2, answer)

@@ -152,7 +152,8 @@ assert max(r.max_gap for r in grads) < 1e-8
 # optional biases (trainable or frozen). An instructor can make an exam variant with a full
 # answer key from the command line, e.g.
 # `nnlab backprop --layers 2,2,2 --x 0.1,0.5 --target 0.9,0.1 --seed 7 --format markdown`
-# (weights not given are drawn from the seeded generator).
+# (weights not given are drawn from the seeded generator); `nnlab exercises 02 --seed 7` writes
+# this notebook with seed 7's exercise numbers, and its answer key.
 # %%
 from nnlab.engine.network import Network
 
@@ -163,26 +164,25 @@ print(f"{big.shape_text()}: {len(big.weight_index())} weights, {len(big.bias_nam
 print(f"E = {big_trace.loss:.6f} -> after one step {big_trace.loss_after:.6f}")
 # %% [markdown]
 # ## Exercises
-# Type your answer in place of `None` and run the cell. `ex.solution(n)` shows the worked answer.
+# Type your answer in place of `None` and run the cell: the check says whether it is right
+# and, if it is not, which slip it looks like. `ex.solution(n)` shows the worked answer when
+# you call it (no cell here prints it). The numbers come from `SEED` in the setup cell: your
+# instructor may give you another seed, and then every number of the exercises changes.
 # %%
-from nnlab.course.backprop import exercises as ex
+from nnlab.course.backprop import exercise_set
 
+ex = exercise_set(SEED)   # SEED is set in the setup cell; your instructor may give you another
 print(ex.show(1))
 # %%
-answer = None  # δ5 = ?
+answer = None  # δ5
 ex.check(1, answer)
 # %%
 print(ex.show(2))
 # %%
-answer = None  # Δw35 = ?
+answer = None  # Δw35
 ex.check(2, answer)
 # %%
 print(ex.show(3))
 # %%
-answer = None  # new w24 = ?
+answer = None  # the new w24
 ex.check(3, answer)
-# %% [markdown]
-# ### Solutions
-# %%
-for n in (1, 2, 3):
-    print(f"{n}. {ex.solution(n)}")

@@ -181,38 +181,35 @@ with warnings.catch_warnings(), np.errstate(all="raise"):
     print("softmax :", A.softmax(np.array([1e4, 0.0, -1e4])))
 # %% [markdown]
 # ## Exercises
-# Type your answer in place of `None` and run the cell. `ex.solution(n)` shows the worked answer.
+# Type your answer in place of `None` and run the cell: the check says whether it is right
+# and, if it is not, which slip it looks like. `ex.solution(n)` shows the worked answer when
+# you call it (no cell here prints it). The numbers come from `SEED` in the setup cell: your
+# instructor may give you another seed, and then every number of the exercises changes.
 # %%
-from nnlab.course.activations import exercises as ex
+from nnlab.course.activations import exercise_set
 
+ex = exercise_set(SEED)   # SEED is set in the setup cell; your instructor may give you another
 print(ex.show(1))
 # %%
-answer = None  # your answer here
+answer = None  # the hard sigmoid's value
 ex.check(1, answer)
 # %%
 print(ex.show(2))
 # %%
-answer = None
+answer = None  # σ'(x)
 ex.check(2, answer)
 # %%
 print(ex.show(3))
 # %%
-answer = None
+answer = None  # the largest total factor
 ex.check(3, answer)
 # %%
 print(ex.show(4))
 # %%
-answer = None
+answer = None  # the class's probability
 ex.check(4, answer)
 # %%
 print(ex.show(5))
 # %%
-answer = None
+answer = None  # the ELU's derivative
 ex.check(5, answer)
-# %% [markdown]
-# A wrong answer is explained — here the notes' own slip for exercise 1:
-# %%
-ex.check(1, 0.5)
-# %%
-for n in range(1, len(ex) + 1):
-    print(f"{n}. {ex.solution(n)}")

@@ -239,38 +239,35 @@ for slip in course.NOTES_SLIPS:
     print("-", slip)
 # %% [markdown]
 # ## Exercises
-# Type your answer in place of `None` and run the cell. `ex.solution(n)` shows the worked answer.
+# Type your answer in place of `None` and run the cell: the check says whether it is right
+# and, if it is not, which slip it looks like. `ex.solution(n)` shows the worked answer when
+# you call it (no cell here prints it). The numbers come from `SEED` in the setup cell: your
+# instructor may give you another seed, and then every number of the exercises changes.
 # %%
-from nnlab.course.optim import exercises as ex
+from nnlab.course.optim import exercise_set
 
+ex = exercise_set(SEED)   # SEED is set in the setup cell; your instructor may give you another
 print(ex.show(1))
 # %%
-answer = None  # your answer here
+answer = None  # θ after one GD step
 ex.check(1, answer)
 # %%
 print(ex.show(2))
 # %%
-answer = None
+answer = None  # θ after two momentum steps
 ex.check(2, answer)
 # %%
 print(ex.show(3))
 # %%
-answer = None
+answer = None  # θ after Adam's first step
 ex.check(3, answer)
 # %%
 print(ex.show(4))
 # %%
-answer = None
+answer = None  # the largest stable learning rate
 ex.check(4, answer)
 # %%
 print(ex.show(5))
 # %%
-answer = None
+answer = None  # the bias-corrected m̂ at t = 2
 ex.check(5, answer)
-# %% [markdown]
-# A wrong answer is explained — here the notes' slip in Adam's bias correction:
-# %%
-ex.check(5, 1.9)
-# %%
-for n in range(1, len(ex) + 1):
-    print(f"{n}. {ex.solution(n)}")
