@@ -41,8 +41,8 @@ lint: $(VENV)/.test
 test-unit: $(VENV)/.test
 	$(PY) -m pytest -q -n $(JOBS) tests --ignore=tests/browser
 
-test-notebooks: $(VENV)/.test
-	$(PY) -m pytest -q -n $(JOBS) --dist loadfile $(NBVAL) notebooks
+test-notebooks: $(VENV)/.test editions
+	$(PY) -m pytest -q -n $(JOBS) --dist loadfile $(NBVAL) notebooks dist/student dist/instructor
 
 ## make test-browser: every notebook run in JupyterLab in headless Chromium (screenshots in artefacts/)
 test-browser: $(VENV)/.test
@@ -84,4 +84,4 @@ test-site: site
 
 ## make editions: dist/student/ (no solutions) and dist/instructor/ (solutions shown) of every notebook
 editions: $(VENV)/.test
-	$(PY) -m nnlab.editions build
+	$(PY) -m nnlab.editions build --jobs $(JOBS)
