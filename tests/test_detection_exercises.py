@@ -2,13 +2,14 @@
 
 IoU in exact rational arithmetic (sympy), NMS as a plain greedy loop over those exact IoUs,
 the responsible cell by integer division, Δw by sympy's natural log, anchors by counting.
+
+(check, grade and the slips of every variant: tests/test_exercises_contract.py.)
 """
 from __future__ import annotations
 
 import ast
 import re
 
-import numpy as np
 import pytest
 import sympy as sp
 
@@ -52,19 +53,6 @@ def test_answers_by_an_independent_route(seed):
     gh, gw, sc, ra = map(int, re.search(r"(\d+)×(\d+) locations with (\d+) scales × (\d+)",
                                         ex.show(5)).groups())
     assert ex.expected(5) == sum(1 for _ in range(gh) for _ in range(gw) for _ in range(sc * ra))
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-def test_check_accepts_the_answer_and_names_each_slip(seed):
-    ex = exercise_set(seed)
-    for k in range(1, len(ex) + 1):
-        assert ex.check(k, ex.expected(k)).ok
-        slips = ex.slips(k)
-        for wrong, why in slips:
-            fb = ex.check(k, wrong)
-            same = [w for v, w in slips
-                    if np.shape(v) == np.shape(wrong) and np.allclose(v, wrong, atol=1e-3)]
-            assert not fb.ok and any(w in fb.message for w in same), (seed, k, wrong)
 
 
 def test_variants_differ_and_repeat():
