@@ -108,7 +108,7 @@ def data_path(name) -> Path:
     if not p.is_file():
         what = "a folder, not a file" if p.is_dir() else "not found"
         names = ", ".join(f.name for f in data_files())
-        raise ValueError(f"{short(text)}: data file {what}: not one of nnlab's data files "
+        raise ValueError(f"{short(text)[1:-1]}: data file {what}: not one of nnlab's data files "
                          f"({names}) nor an existing file")
     return p
 
@@ -218,13 +218,13 @@ def load_csv(name, expected_columns=None, comment="#", fmt: CsvFormat | None = N
         list(fmt.columns) if fmt else None)
     if want is not None and header != want:
         raise ValueError(f"{label}: expected the columns {', '.join(want)}, "
-                         f"found {short(', '.join(header))}")
+                         f"found {short(', '.join(header))[1:-1]}")
     table = Table(Path(label), header, rows, lines)
     if fmt is not None:
-        if len(rows) != fmt.rows:
-            raise _damaged(label, f"expected {fmt.rows} rows (data/README.md), found {len(rows)}")
         for col in fmt.numeric:
             table.column(col, float)
+        if len(rows) != fmt.rows:
+            raise _damaged(label, f"expected {fmt.rows} rows (data/README.md), found {len(rows)}")
     return table
 
 
