@@ -135,8 +135,10 @@ def test_training_covers_the_modes_and_is_deterministic():
 
 
 def test_collapse_settings_cover_few_modes():
-    run = G.GAN(seed=0, **G.COLLAPSE).run(600, every=300)
-    assert run.frames[-1].modes <= 2
+    run = G.GAN(seed=0, **G.COLLAPSE).run(800, every=100)
+    later = [f for f in run.frames if f.step >= 300]
+    assert max(f.modes for f in later) <= 2             # the default run covers all 8 by step 800
+    assert max(f.near for f in later) > 0.5             # most points on one or two modes at times
 
 
 def test_steps_record_both_losses_on_the_same_batch():

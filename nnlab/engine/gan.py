@@ -38,9 +38,10 @@ LOSSES = ("non-saturating", "minimax")
 EXTENT = 3.0      # the plane shown: [−3, 3]²
 DEFAULTS = dict(modes=8, radius=2.0, spread=0.1, hidden=32, noise_dim=2, lr=2e-3, d_steps=1,
                 g_steps=1, batch_size=128, loss="non-saturating")
-# settings under which the generator covers few of the modes: it takes five Adam steps for each
-# step of the discriminator, so it keeps chasing the one region D currently likes
-COLLAPSE = dict(g_steps=5, lr=5e-3)
+# settings under which the generator covers few of the modes: it takes three Adam steps for each
+# step of the discriminator, so it keeps chasing the one or two regions D currently likes, and
+# hops from mode to mode instead of spreading over all of them
+COLLAPSE = dict(g_steps=3)
 
 
 def mixture_centres(modes=8, radius=2.0) -> np.ndarray:
@@ -131,6 +132,7 @@ class Run:
     centres: np.ndarray
     real: np.ndarray
     grid: np.ndarray
+    z: np.ndarray            # the fixed noise batch whose points the frames follow
     steps: list = field(default_factory=list)
     frames: list = field(default_factory=list)
 
@@ -192,18 +194,27 @@ class GAN:
         self.D.backward(g_f)
         return lr_ + lf, [a + b for a, b in zip(grads, self.D.grads)]
 
+    def g_losses_and_grads(self, z) -> tuple[dict, np.ndarray]:
+        """Both generator losses on the noise batch z and ∂L_G/∂θ_G under each, backpropagated
+        through D into G (one forward pass, one backward pass per loss), and the logits.
+        Returns ({loss name: (value, grads)}, logits)."""
+        logits = self.D.forward(self.G.forward(z))
+        out = {}
+        for loss in LOSSES:
+            if loss == "minimax":    # mean log(1 − σ(l)) = −mean softplus(l)
+                value, g = F.bce_with_logits(logits, np.zeros_like(logits))
+                value, g = -value, -g
+            else:                    # −mean log σ(l) = BCE with the target 1
+                value, g = F.bce_with_logits(logits, np.ones_like(logits))
+            self.G.backward(self.D.backward(g))     # the forward pass's inputs are still kept
+            out[loss] = (value, [x.copy() for x in self.G.grads])
+        return out, logits
+
     def g_loss_and_grads(self, z, loss="non-saturating"):
-        """A generator loss on the noise batch z and ∂L_G/∂θ_G, backpropagated through D into G;
-        also the logits, for the record."""
-        fake = self.G.forward(z)
-        logits = self.D.forward(fake)
-        if loss == "minimax":        # mean log(1 − σ(l)) = −mean softplus(l)
-            value, g = F.bce_with_logits(logits, np.zeros_like(logits))
-            value, g = -value, -g
-        else:                        # −mean log σ(l) = BCE with the target 1
-            value, g = F.bce_with_logits(logits, np.ones_like(logits))
-        self.G.backward(self.D.backward(g))
-        return value, [x.copy() for x in self.G.grads], logits
+        """One generator loss on z, ∂L_G/∂θ_G and the logits."""
+        loss = V.choice("loss", loss, LOSSES)
+        both, logits = self.g_losses_and_grads(z)
+        return both[loss][0], both[loss][1], logits
 
     # -- training --------------------------------------------------------------------------------
     def step(self) -> Step:
@@ -213,13 +224,9 @@ class GAN:
                 real, fake = self.real_batch(), self.G.forward(self.noise())
                 d_loss, grads = self.d_loss_and_grads(real, fake)
                 self.D.set_params(self.opt_d.step(self.D.params, grads))
-            other = "minimax" if s["loss"] == "non-saturating" else "non-saturating"
             for _ in range(s["g_steps"]):
-                z = self.noise()
-                g_other = self.g_loss_and_grads(z, other)
-                value, grads, logits = self.g_loss_and_grads(z, s["loss"])
-                self.G.set_params(self.opt_g.step(self.G.params, grads))
-            losses = {s["loss"]: (value, grads), other: g_other[:2]}
+                losses, logits = self.g_losses_and_grads(self.noise())
+                self.G.set_params(self.opt_g.step(self.G.params, losses[s["loss"]][1]))
         self.t += 1
         d_real = float(np.mean(F.sigmoid(self.D.forward(real))))
         return Step(self.t, float(d_loss), float(losses["minimax"][0]),
@@ -241,9 +248,9 @@ class GAN:
         z = self.noise() if z is None else V.finite_array("z", z, shape=(None, self.settings["noise_dim"]))
         out = {}
         with blas_threads(1):
-            for loss in LOSSES:
-                value, grads, logits = self.g_loss_and_grads(z, loss)
-                p = F.sigmoid(logits)
+            both, logits = self.g_losses_and_grads(z)
+            p = F.sigmoid(logits)
+            for loss, (value, grads) in both.items():
                 per_point = p if loss == "minimax" else 1.0 - p    # |∂L_G/∂l|·N
                 out[loss] = {"loss": float(value), "grad_norm": _norm(grads),
                              "logit_grad": float(np.mean(per_point))}
@@ -258,22 +265,33 @@ class GAN:
         modes, near = modes_covered(samples, self.centres, self.settings["spread"])
         return Frame(self.t, samples, d.reshape(X1.shape), modes, near)
 
+    def fixed_inputs(self, n_samples=512, grid_n=41):
+        """The run's fixed noise batch z (the points followed from frame to frame), the grid of
+        the plane and as many real points, from their own seeded generator (not the training one)."""
+        grid = np.linspace(-EXTENT, EXTENT, V.positive_int("grid_n", grid_n, minimum=2, maximum=201))
+        n = V.positive_int("n_samples", n_samples, maximum=10_000)
+        zrng = np.random.default_rng([self.seed, 2])
+        z = zrng.normal(0.0, 1.0, (n, self.settings["noise_dim"]))
+        s = self.settings
+        return z, grid, sample_mixture(n, zrng, s["modes"], s["radius"], s["spread"])
+
     def run(self, steps, every=50, n_samples=512, grid_n=41, callback=None) -> Run:
         """`steps` training steps; a Frame at step 0 and every `every` steps; every Step kept.
         `callback(done, total, step)` after each frame (for a progress bar)."""
+        z, grid, real = self.fixed_inputs(n_samples, grid_n)
+        out = Run(dict(self.settings, seed=self.seed), self.centres, real, grid, z,
+                  frames=[self.frame(z, grid)])
+        return self.extend(out, steps, every, callback)
+
+    def extend(self, run: Run, steps, every=50, callback=None) -> Run:
+        """`steps` more steps of this GAN appended to `run` (made by `run`), a Frame every `every`."""
         steps = V.positive_int("steps", steps, minimum=0, maximum=100_000)
-        every = V.positive_int("every", every, maximum=max(steps, 1))
-        grid = np.linspace(-EXTENT, EXTENT, V.positive_int("grid_n", grid_n, minimum=2, maximum=201))
-        zrng = np.random.default_rng([self.seed, 2])
-        z = zrng.normal(0.0, 1.0, (V.positive_int("n_samples", n_samples, maximum=10_000),
-                                   self.settings["noise_dim"]))
-        s = self.settings
-        real = sample_mixture(n_samples, zrng, s["modes"], s["radius"], s["spread"])
-        out = Run(dict(s, seed=self.seed), self.centres, real, grid, frames=[self.frame(z, grid)])
+        every = V.positive_int("every", every, maximum=100_000)
+        end = self.t + steps
         for _ in range(steps):
-            out.steps.append(self.step())
-            if self.t % every == 0 or self.t == steps:
-                out.frames.append(self.frame(z, grid))
+            run.steps.append(self.step())
+            if self.t % every == 0 or self.t == end:
+                run.frames.append(self.frame(run.z, run.grid))
                 if callback is not None:
-                    callback(self.t, steps, out.steps[-1])
-        return out
+                    callback(self.t, end, run.steps[-1])
+        return run
