@@ -14,6 +14,7 @@ import html
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..engine.perceptron import DATA, MAX_PASSES, line_error, table, train_perceptron
 from .ui import Explorer, FigureView, new_figure, slider
@@ -84,7 +85,8 @@ class PerceptronExplorer(Explorer):
         ax.set_xlabel("update (grey lines: the end of each pass)")
         ax.set_ylabel("weight after the update")
         ax.set_title(f"{self.controls['data'].value}: every weight", fontsize=9)
-        ax.legend(fontsize=6, ncol=2, loc="best")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(fontsize=6, ncol=2, loc="best", framealpha=0.6)
         rows = np.arange(len(run.names))
         self.bars = now.barh(rows, np.zeros(len(rows)))
         now.set_yticks(rows, [f"w{i} {n}" for i, n in enumerate(run.names)], fontsize=7)
@@ -94,7 +96,8 @@ class PerceptronExplorer(Explorer):
         now.axvline(0, color="k", lw=0.8)
         now.set_xlabel("weight")
         self.now_title = now.set_title("after update 000 (pass 00, row 00)", fontsize=9)
-        self.fig.tight_layout()
+        # fixed margins (room for the longest bar label), not tight_layout: a rerun stays cheap
+        self.fig.subplots_adjust(left=0.1, right=0.98, bottom=0.16, top=0.9, wspace=0.55)
         self.view.animated = [self.marker, *self.bars, self.now_title]
         for artist in self.view.animated:
             artist.set_animated(True)
