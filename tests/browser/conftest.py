@@ -22,6 +22,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools" / "site"))
+from clear import clear_outputs  # noqa: E402  (one notebook-clearing step for both tests)
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ARTEFACTS = ROOT / "artefacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
@@ -34,15 +37,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def clear_outputs(src: Path, dst: Path) -> None:
-    nb = json.loads(src.read_text())
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-    nb["metadata"].pop("widgets", None)
-    dst.write_text(json.dumps(nb, indent=1))
 
 
 class Lab:
