@@ -5,6 +5,8 @@ context manager does nothing.
 """
 from __future__ import annotations
 
+import sys
+
 from .validate import positive_int
 
 _BLAS = None
@@ -15,6 +17,9 @@ def _openblas():
     global _BLAS
     if _BLAS is not None:
         return _BLAS or None
+    if sys.platform == "emscripten":  # Pyodide: one thread, no shared OpenBLAS to tune
+        _BLAS = False
+        return None
     try:
         import ctypes  # absent or useless in Pyodide: then this does nothing
     except ImportError:

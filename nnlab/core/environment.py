@@ -34,9 +34,28 @@ class Report(str):
         return str(self)
 
 
+def runtime() -> str | None:
+    """'Pyodide==x.y.z' inside the browser (JupyterLite), None in an ordinary Python."""
+    if sys.platform != "emscripten":
+        return None
+    try:
+        import pyodide  # present in every Pyodide
+        version = getattr(pyodide, "__version__", None)
+    except ImportError:
+        version = None
+    return f"Pyodide=={version or 'unknown'}"
+
+
 def environment_report(seed: int = 0) -> Report:
-    """Versions (written as name==version, which the nbval sanitizer masks) and the check."""
+    """Versions (written as name==version, which the nbval sanitizer masks) and the check.
+
+    In the browser (JupyterLite's Pyodide kernel) a `runtime:` line says so; elsewhere the
+    report is unchanged.
+    """
     lines = [f"python=={platform.python_version()}"]
+    where = runtime()
+    if where:
+        lines.append(f"runtime: {where} in the browser (JupyterLite), nothing installed")
     problems = []
     if sys.version_info < (3, 10):
         problems.append("Python >= 3.10 is needed")
