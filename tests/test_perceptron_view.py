@@ -46,7 +46,11 @@ def test_update_slider_steps_through_the_run(perceptron):
         s, u = perceptron.state(), run.updates[k]
         assert (s["pass_no"], s["row"], s["y_hat"], s["error"]) == (u.pass_no, u.row + 1, u.y_hat, u.error)
         assert s["dw"] == u.dw.tolist() and s["w_after"] == u.w_after.tolist()
-        assert f"Update {k + 1} of {len(run.updates)}" in perceptron.readout.value
+        text = perceptron.readout.value
+        assert f"Update {k + 1} of {len(run.updates)}" in text
+        assert f"z = w·x = {u.z:g}, ŷ = step(z) = {u.y_hat:g}" in text
+        assert "Δw = (" + ", ".join(f"{v:g}" for v in u.dw) + ")" in text
+        assert "w after = (" + ", ".join(f"{v:g}" for v in u.w_after) + ")" in text
         assert not perceptron.problem
 
 
