@@ -1,12 +1,11 @@
 """nnlab.engine.yolo: the grid, what a cell predicts, and label files with line-numbered errors."""
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from nnlab.core.data import data_path
 from nnlab.engine import yolo as Y
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = data_path("yolo_example.txt").parent   # the package data (nnlab.data)
 
 
 def test_responsible_cell_on_416_with_13x13():
