@@ -270,6 +270,25 @@ print(gradient_table(names=("relu",), w=0.1))
 weak = first_layer_gradient(names=("relu",), depths=(30,), w=0.1)[("relu", 30)]
 assert weak[0] < 1e-29 and 1 < weak[1] < 20
 # %% [markdown]
+# ### The skip-connection explorer
+# Notebook 03's depth explorer with one more control, **skip connections**: *without*, each curve
+# is notebook 03's product of w·f′(z_k); *with*, the product of 1 + w·f′(z_k). **layers** is the
+# main slider; **input x** and **weight w** as in notebook 03 (log10 scale, the axis follows the
+# lines). What to try is listed under it, each with its preset.
+# %%
+# NBVAL_IGNORE_OUTPUT
+# Why: a widget's text form lists its model state; the next cell prints its numbers.
+from nnlab.views.residual_view import factory as skip_connection_explorer
+
+skips = skip_connection_explorer()
+skips
+# %%
+print(skips.state())
+# %%
+from nnlab.course.architectures import RESIDUAL_CLAIMS
+
+RESIDUAL_CLAIMS
+# %% [markdown]
 # ## Transfer learning
 # The notes: transfer learning reuses a trained network, either as a **feature extractor** (keep
 # its convolution layers frozen, train a new classifier on their features) or by **fine-tuning**,
