@@ -80,7 +80,7 @@ serve-site: | $(PY)
 ## make test-site: build the site, serve it, run every notebook in headless Chromium, other origins blocked
 test-site: site
 	@bash tests/browser/ensure_chromium.sh
-	$(PY) -m pytest -q -p no:xdist tests/site
+	NNLAB_SITE_TEST=1 $(PY) -m pytest -q -p no:xdist tests/site
 
 ## make editions: dist/student/ (no solutions) and dist/instructor/ (solutions shown) of every notebook
 editions: $(VENV)/.test
