@@ -162,7 +162,7 @@ class GanExplorer(Explorer):
     def _redraw(self, k: int) -> None:
         run = self.run
         frame = run.frames[k // EVERY]
-        self.frame = frame
+        self.shown_frame = frame
         key = id(run)
         full = key != self._real_key
         if full:
@@ -192,7 +192,7 @@ class GanExplorer(Explorer):
     def state(self) -> dict:
         loss, g_steps, lr, seed = self.settings()
         k = int(self.controls["step"].value)
-        f = self.frame
+        f = self.shown_frame
         out = {"loss": loss, "g_steps": g_steps, "lr": lr, "seed": seed, "step": k,
                "modes": f.modes, "near": round(f.near, 3), "message": self.message}
         if k:
