@@ -79,6 +79,12 @@ def test_resnet18_one_block_by_hand():
      "c"),
     (lambda: A.gradient_factors("sigmoid", 0), "depth"),
     (lambda: A.gradient_factors("sigmoid", 3, x=float("nan"), skip=True), "x"),
+    (lambda: A.gradient_factors("relu", 1000, w=3.0, skip=True), "depth"),
+    (lambda: A.chain("relu", 1000, w=3.0, skip=True), "depth"),
+    (lambda: A.summarize((8, 8, 3), [A.SqueezeExcite(0)]), "squeeze"),
+    (lambda: A.summarize((8, 8, 3), [A.Branches([[], []], "mul", "b")]), "merge"),
+    (lambda: A.summarize((8, 8, 3), [A.Flatten(), A.GlobalAvgPool()]), "global avg pool"),
+    (lambda: A.resnet(18).block("layer9.9"), "name"),
 ])
 def test_bad_input(call, name):
     with pytest.raises(ValueError, match=f"^{name}: expected"):

@@ -29,9 +29,13 @@ def chain(name, depth, x=0.5, w=1.0, skip=False, **params) -> np.ndarray:
     a = V.finite_number("x", x)
     w = V.finite_number("w", w)
     out = np.empty(depth)
-    for k in range(depth):
-        a = (a if skip else 0.0) + float(act.forward(w * a))
-        out[k] = a
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(depth):
+            a = (a if skip else 0.0) + float(act.forward(w * a))
+            if not np.isfinite(a):
+                V.fail("depth", f"at most {k} layers at w = {w:g} (the signal overflows after "
+                                "them)", depth)
+            out[k] = a
     return out
 
 
@@ -45,7 +49,13 @@ def gradient_factors(name, depth, x=0.5, w=1.0, skip=False, **params) -> np.ndar
     inputs = np.concatenate([[V.finite_number("x", x)], acts[:-1]])   # a_{k−1} of each layer
     w = float(w)
     factors = np.array([1.0 + w * float(act.derivative(w * a)) for a in inputs])
-    return np.cumprod(factors)
+    with np.errstate(over="ignore"):
+        out = np.cumprod(factors)
+    if not np.all(np.isfinite(out)):
+        k = int(np.argmax(~np.isfinite(out)))
+        V.fail("depth", f"at most {k} layers at w = {w:g} (the gradient factor overflows after "
+                        "them)", depth)
+    return out
 
 
 def first_layer_gradient(names=("sigmoid", "tanh", "relu"), depths=(1, 5, 10, 20, 30), x=0.5,
