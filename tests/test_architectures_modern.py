@@ -228,3 +228,49 @@ def test_residual_gradient_is_finite_everywhere():
         for skip in (False, True):
             g = A.gradient_factors(act, 50, x=0.5, w=1.0, skip=skip)
             assert np.all(np.isfinite(g))
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("form", ["torchvision", "paper"])
+def test_googlenet_against_torch_modules(torch, form):
+    nn = torch.nn
+    tv = form == "torchvision"
+
+    def cbr(i, o, k, s=1, p=0):
+        if tv:
+            return [nn.Conv2d(i, o, k, s, p, bias=False), nn.BatchNorm2d(o), nn.ReLU()]
+        return [nn.Conv2d(i, o, k, s, p), nn.ReLU()]
+
+    class Inception(nn.Module):
+        def __init__(self, c, c1, r3, c3, r5, c5, pp):
+            super().__init__()
+            k5 = 3 if tv else 5
+            self.paths = nn.ModuleList([
+                nn.Sequential(*cbr(c, c1, 1)),
+                nn.Sequential(*cbr(c, r3, 1), *cbr(r3, c3, 3, 1, 1)),
+                nn.Sequential(*cbr(c, r5, 1), *cbr(r5, c5, k5, 1, k5 // 2)),
+                nn.Sequential(nn.MaxPool2d(3, 1, 1, ceil_mode=True), *cbr(c, pp, 1))])
+
+        def forward(self, x):
+            return torch.cat([p(x) for p in self.paths], dim=1)
+
+    mods, c = cbr(3, 64, 7, 2, 3) + [nn.MaxPool2d(3, 2, ceil_mode=True)] + cbr(64, 64, 1) + \
+        cbr(64, 192, 3, 1, 1) + [nn.MaxPool2d(3, 2, ceil_mode=True)], 192
+    for name, cfg in A.INCEPTION.items():
+        mods.append(Inception(c, *cfg))
+        c = cfg[0] + cfg[2] + cfg[4] + cfg[5]
+        if name in ("3b", "4e"):
+            mods.append(nn.MaxPool2d(3, 2, ceil_mode=True) if name == "3b" else
+                        nn.MaxPool2d(2, 2, ceil_mode=True))
+    net = nn.Sequential(*mods, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, 1000))
+    assert _count(net) == A.googlenet(form).total
+    if tv:     # the output size of every inception module, with torchvision's ceil_mode pools
+        x = torch.zeros(1, 3, 224, 224)
+        want = [r.output_shape for r in A.googlenet().by_block().rows if r.layer.startswith("incep")]
+        got = []
+        with torch.no_grad():
+            for m in mods:
+                x = m(x)
+                if isinstance(m, Inception):
+                    got.append((x.shape[2], x.shape[3], x.shape[1]))
+        assert got == want
