@@ -3,8 +3,10 @@
 - `PerceptronExplorer`: Rosenblatt's rule (`nnlab.engine.perceptron.train_perceptron`) on the
   play-tennis table or a truth table; the `update` slider steps through the updates the run
   returned (row, z, ŷ, error, Δw, the weights after it) and the figure shows every weight over
-  the updates and the weights now. The run is recomputed only when the data, the learning
-  rate or the bound on the passes change; the update slider's range follows the run's length.
+  the updates and, beside it, the weights now (a truth table: its four rows in the plane, the
+  row just seen ringed, and the line w·x = 0 after the update). The run is recomputed only
+  when the data, the learning rate or the bound on the passes change; the update slider's
+  range follows the run's length.
 - `LineFitExplorer`: sliders for m and c, the points, the line and its residuals, and the mean
   squared error beside the least-squares line's (`engine.perceptron.line_error`).
 """
@@ -17,8 +19,10 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from ..engine.perceptron import DATA, MAX_PASSES, line_error, table, train_perceptron
+from .neuron_view import boundary_points
 from .ui import Explorer, FigureView, new_figure, slider
 
+PLANE = (-0.5, 1.5)                 # the view of a two-input table's plane
 PASS_LIMIT = min(30, MAX_PASSES)    # the explorer's bound on the passes (XOR never settles)
 NOTEBOOK_X = np.array([1, 2, 3, 4, 5.0])          # the points of notebook 01, section 1
 NOTEBOOK_Y = np.array([2.9, 5.1, 7.0, 9.2, 10.8])
@@ -87,21 +91,53 @@ class PerceptronExplorer(Explorer):
         ax.set_title(f"{self.controls['data'].value}: every weight", fontsize=9)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(fontsize=6, ncol=2, loc="best", framealpha=0.6)
-        rows = np.arange(len(run.names))
-        self.bars = now.barh(rows, np.zeros(len(rows)))
-        now.set_yticks(rows, [f"w{i} {n}" for i, n in enumerate(run.names)], fontsize=7)
-        now.invert_yaxis()
-        reach = max(1.0, float(np.abs(after).max())) * 1.1
-        now.set_xlim(-reach, reach)
-        now.axvline(0, color="k", lw=0.8)
-        now.set_xlabel("weight")
+        self.plane = run.X.shape[1] == 3       # two inputs: draw the rows and the line
+        if self.plane:
+            self._draw_plane(now)
+        else:
+            self._draw_bars(now, reach=max(1.0, float(np.abs(after).max())) * 1.1)
         self.now_title = now.set_title("after update 000 (pass 00, row 00)", fontsize=9)
         # fixed margins (room for the longest bar label), not tight_layout: a rerun stays cheap
         self.fig.subplots_adjust(left=0.1, right=0.98, bottom=0.16, top=0.9, wspace=0.55)
-        self.view.animated = [self.marker, *self.bars, self.now_title]
+        self.view.animated = [self.marker, *self.moving, self.now_title]
         for artist in self.view.animated:
             artist.set_animated(True)
         self.view.refresh(full=True)
+
+    def _draw_bars(self, now, reach) -> None:
+        rows = np.arange(len(self.run.names))
+        self.bars = now.barh(rows, np.zeros(len(rows)))
+        now.set_yticks(rows, [f"w{i} {n}" for i, n in enumerate(self.run.names)], fontsize=7)
+        now.invert_yaxis()
+        now.set_xlim(-reach, reach)
+        now.axvline(0, color="k", lw=0.8)
+        now.set_xlabel("weight")
+        self.moving = list(self.bars)
+
+    def _draw_plane(self, now) -> None:
+        X, t = self.run.X[:, 1:], self.run.t
+        now.scatter(X[:, 0], X[:, 1], c=t, cmap="RdBu", vmin=0, vmax=1, s=120, edgecolors="k",
+                    zorder=3)
+        for i, (a, b) in enumerate(X):
+            now.annotate(f"row {i + 1}", (a, b), xytext=(8, -12), textcoords="offset points",
+                         fontsize=7)
+        (self.line,) = now.plot([], [], "k-", lw=2)
+        (self.ring,) = now.plot([], [], "o", ms=18, mfc="none", mec="#ff7f0e", mew=2.5)
+        now.set_xlim(PLANE[0], PLANE[1])
+        now.set_ylim(PLANE[0], PLANE[1])
+        now.set_xlabel("x1 (blue: target 1, red: 0; black: w·x = 0)", fontsize=8)
+        now.set_ylabel("x2")
+        self.moving = [self.line, self.ring]
+
+    def _redraw_now(self, u) -> None:
+        if self.plane:
+            self.line.set_data(*boundary_points(u.w_after[1], u.w_after[2], u.w_after[0],
+                                                *PLANE))
+            self.ring.set_data([u.x[1]], [u.x[2]])
+            return
+        for bar, v in zip(self.bars, u.w_after):
+            bar.set_width(v)
+            bar.set_color("#d62728" if v < 0 else "#1f77b4")
 
     def update(self) -> None:
         if self._hold:
@@ -109,9 +145,7 @@ class PerceptronExplorer(Explorer):
         run, k = self.run, int(self.controls["update"].value)
         self.current = u = run.updates[k]          # read by the text, the figure and state()
         self.marker.set_xdata([k + 1, k + 1])
-        for bar, v in zip(self.bars, u.w_after):
-            bar.set_width(v)
-            bar.set_color("#d62728" if v < 0 else "#1f77b4")
+        self._redraw_now(u)
         self.now_title.set_text(f"after update {k + 1} (pass {u.pass_no}, row {u.row + 1})")
         self.view.refresh()
         verdict = "right: nothing changes" if not u.changed else (
