@@ -190,7 +190,8 @@ print(published_comparison())
 #   before it, so every layer sees every earlier one.
 # - **MobileNet** (2017): *depthwise separable* convolutions, one 3×3 filter per channel followed
 #   by a 1×1 convolution that mixes the channels; MobileNetV2 (2018) wraps them in "inverted
-#   residual" blocks (expand with 1×1, depthwise 3×3, project back with 1×1, skip connection).
+#   residual" blocks (expand with 1×1, depthwise 3×3, project back with 1×1; a skip connection
+#   where input and output shapes agree).
 # - **EfficientNet** (2019): MobileNetV2's blocks with squeeze-and-excitation (a per-channel
 #   weighting computed from the whole map), the network's depth, width and input size scaled
 #   together; B0 is the base network.
@@ -198,8 +199,8 @@ print(published_comparison())
 # The calculator builds each one layer by layer as torchvision builds it (`torchvision.models`,
 # what most learners will run), with batch norm (2 parameters per channel, γ and β) after
 # convolutions that then have no bias. Each total is checked against the number torchvision
-# publishes on the model's page (`num_params`); the papers give rounded figures at most
-# (MobileNetV2's Table 4: 3.4 million; EfficientNet's Table 2: 5.3 million for B0).
+# publishes on the model's page (`num_params`); the papers give rounded figures where they give
+# one (MobileNetV2's Table 4: 3.4 million; EfficientNet's Table 2: 5.3 million for B0).
 # %%
 from nnlab.engine.architectures import MODERN, googlenet, modern_comparison, resnet
 
@@ -208,8 +209,8 @@ assert all(build().total == published for build, published, _, _ in MODERN.value
 # %% [markdown]
 # Where torchvision differs from the papers: its GoogLeNet has batch norm and no conv biases,
 # and its "5×5" branch has a 3×3 kernel (a known slip, pytorch/vision issue #906, kept for its
-# pretrained weights); the
-# paper's two auxiliary classifiers, used only in training, are left out of both counts.
+# pretrained weights); the paper's two auxiliary classifiers, used only in training, are left out
+# of both counts.
 # torchvision's ResNet-50 puts the stride on the 3×3 convolution of a bottleneck, the paper on
 # the first 1×1 ("ResNet v1.5"): the same parameters, different compute.
 # %%
@@ -244,12 +245,13 @@ print(googlenet().block("inception 3a"))
 # %% [markdown]
 # ## Why skip connections: the gradient that reaches the first layer
 # Notebook 03's depth explorer multiplies the gradient by w·f′(z) at every layer of the chain
-# z_k = w·a_{k−1}, a_k = f(z_k): with sigmoid at most 1/4 per layer, so it vanishes. A skip
-# connection around each layer makes it a_k = a_{k−1} + f(w·a_{k−1}), and the chain rule gives
-# each layer the factor 1 + w·f′(z_k): the identity path contributes the 1, which no layer can
-# shrink. The table is ∂a_n/∂a_0, the factor by which the gradient at the top is multiplied on
-# its way down to the first layer, with notebook 03's start x = 0.5 and w = 1 (the numbers are
-# checked against finite differences and PyTorch's autograd in `tests/test_architectures_modern.py`).
+# z_k = w·a_{k−1}, a_k = f(z_k): with sigmoid and w = 1 by at most 1/4 per layer, so it
+# vanishes. A skip connection around each layer makes it a_k = a_{k−1} + f(w·a_{k−1}), and the
+# chain rule gives each layer the factor 1 + w·f′(z_k): the identity path contributes the 1,
+# which no layer can shrink. The table is ∂a_n/∂a_0, the factor by which the gradient at the top
+# is multiplied on its way down to the first layer, with notebook 03's start x = 0.5 and w = 1
+# (the numbers are checked against finite differences and PyTorch's autograd in
+# `tests/test_architectures_modern.py`).
 # %%
 from nnlab.engine.architectures import first_layer_gradient, gradient_table
 
@@ -262,7 +264,8 @@ assert plain <= 0.25 ** 30 and skip >= 1
 # %% [markdown]
 # ReLU at w = 1 shows the other side: the plain chain passes the gradient unchanged, while the
 # residual chain doubles the signal and the gradient at every layer (2ⁿ). Real residual networks
-# keep the residual branch small (batch norm after its last convolution, small initial weights).
+# keep the residual branch's share in check (batch norm after its last convolution; some recipes,
+# torchvision's `zero_init_residual=True` among them, start that batch norm's scale γ at zero).
 # With a weak branch, w = 0.1, the plain chain vanishes as 0.1ⁿ while the residual one grows only
 # as 1.1ⁿ:
 # %%
