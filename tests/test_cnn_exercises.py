@@ -63,7 +63,7 @@ def test_seeds_draw_other_numbers_and_are_reproducible():
     assert len({str(exercise_data(s)) for s in SEEDS}) == len(SEEDS)
     assert [e.expected() for e in exercises.exercises] == \
            [e.expected() for e in exercise_set(0).exercises]
-    for bad in (-1, 2**32, 1.5, "one"):
+    for bad in (-1, 2**32, 1.5, "3", True):
         with pytest.raises(ValueError, match="^seed: expected"):
             exercise_set(bad)
 
