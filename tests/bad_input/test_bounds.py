@@ -10,13 +10,14 @@ their messages must stay under 300 characters. WITHIN checks that sizes inside t
 work and give the numbers an independent route (the closed forms) gives.
 
 Counts (tried / refused well / correct finite result), 2 December 2026:
-    BOUNDED  36 tried, 36 refused well (one line naming the size's argument)
+    BOUNDED  41 tried, 41 refused well (one line naming the size's argument)
     SHORT     6 tried, 6 refused well in under 300 characters
     WITHIN    4 tried, 4 correct results inside the limits
-    total    46 cases tried: 42 refused well, 4 correct finite results
+    total    51 cases tried: 47 refused well, 4 correct finite results
 """
 from __future__ import annotations
 
+import importlib
 import math
 
 import numpy as np
@@ -33,7 +34,11 @@ from nnlab.engine import surfaces as S
 from nnlab.engine.conv.layers import Conv2d, MaxPool2d
 from nnlab.engine.detection import anchors as AN
 from nnlab.engine.detection import roi as ROI
+from nnlab.engine.detection import segmentation as SEG
 from nnlab.engine.rnn import tasks as TK
+
+# the package's name selective_search is the function: the module comes from the import system
+SS = importlib.import_module("nnlab.engine.detection.selective_search")
 
 IMG, K2 = np.ones((3, 3)), np.ones((2, 2))
 
@@ -88,6 +93,14 @@ BOUNDED = [
                                                    output_size=10 ** 7), "output_size:"),
     ("roi_pool C·ph·pw", lambda: ROI.roi_pool(np.ones((200, 4, 4)), [0, 0, 3, 3],
                                               output_size=256), "output_size:"),
+    ("nms 200,000 boxes", lambda: B.nms(boxes(200_000), np.zeros(200_000), 0.5), "boxes:"),
+    ("nms steps 10,000 boxes", lambda: B.nms(boxes(10_000), np.zeros(10_000), 0.5,
+                                             return_steps=True), "boxes:"),
+    ("proposal_recall 60000×60000", lambda: SS.proposal_recall(boxes(60_000), boxes(60_000)),
+     "proposals:"),
+    ("felzenszwalb 2000×2000", lambda: SEG.felzenszwalb(np.zeros((2000, 2000))), "image:"),
+    ("felzenszwalb sigma 1e300", lambda: SEG.felzenszwalb(np.zeros((8, 8)), sigma=1e300),
+     "sigma:"),
     # optimizers and paths
     ("optim.run steps 1e9", lambda: bowl_run(1e9), "steps:"),
     ("optim.run path numbers", lambda: bowl_run(999_999, dim=100), "steps:"),

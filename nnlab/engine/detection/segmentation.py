@@ -14,6 +14,9 @@ import numpy as np
 
 from ...core.validate import fail, finite_array, finite_number, positive_int
 
+MAX_PIXELS = 512 * 512   # felzenszwalb's image (H·W)
+MAX_SIGMA = 100.0         # pixels; the kernel then has 601 taps
+
 
 def gaussian_smooth(img: np.ndarray, sigma: float) -> np.ndarray:
     """`img` (H×W or H×W×C) blurred by a Gaussian of standard deviation `sigma` pixels along
@@ -52,9 +55,12 @@ def felzenszwalb(image, k: float = 100.0, sigma: float = 0.8, min_size: int = 20
         img = img[..., None]
     if img.ndim != 3 or img.shape[0] < 2 or img.shape[1] < 2:
         fail("image", "an image of shape H×W×3 or H×W (at least 2×2)", f"shape {img.shape}")
+    if img.shape[0] * img.shape[1] > MAX_PIXELS:
+        fail("image", f"at most {MAX_PIXELS:,} pixels (the graph is merged in Python: seconds "
+                      "at this size)", f"{img.shape[0]}×{img.shape[1]}")
     kk = finite_number("k", k, minimum=0)
-    sg = finite_number("sigma", sigma, minimum=0)
-    ms = positive_int("min_size", min_size)
+    sg = finite_number("sigma", sigma, minimum=0, maximum=MAX_SIGMA)
+    ms = positive_int("min_size", min_size, maximum=img.shape[0] * img.shape[1])
     H, W = img.shape[:2]
     sm = gaussian_smooth(img.astype(float) * (255.0 if img.max() <= 1.0 else 1.0), sg)
     idx = np.arange(H * W).reshape(H, W)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...core.validate import fail, finite_array, finite_number
-from .boxes import as_boxes, box_iou
+from .boxes import as_boxes, box_iou, check_pairs
 from .segmentation import felzenszwalb, gaussian_smooth
 
 COLOUR_BINS = 25   # per channel (Uijlings et al.)
@@ -159,6 +159,7 @@ def proposal_recall(proposals, ground_truth, iou_threshold: float = 0.5):
     t = finite_number("iou_threshold", iou_threshold, minimum=0.0, maximum=1.0)
     p = as_boxes("proposals", proposals)
     g = as_boxes("ground_truth", ground_truth)
+    check_pairs("proposals", g.shape[0], p.shape[0])
     if p.shape[0] == 0:
         best = np.zeros(g.shape[0])
     else:

@@ -59,6 +59,10 @@ class NMSResult:
         return out
 
 
+MAX_BOXES = 100_000       # the sweep is O(N) per kept box: seconds at this size
+MAX_STEPS_BOXES = 5_000   # return_steps keeps every IoU of every step: O(N²) numbers
+
+
 def nms(boxes, scores, iou_threshold, return_steps: bool = False):
     """Non-maximum suppression, torchvision.ops.nms semantics.
 
@@ -67,6 +71,10 @@ def nms(boxes, scores, iou_threshold, return_steps: bool = False):
     return_steps=True an :class:`NMSResult` holding them and every step of the sweep.
     """
     b = as_boxes("boxes", boxes)
+    limit = MAX_STEPS_BOXES if return_steps else MAX_BOXES
+    if b.shape[0] > limit:
+        fail("boxes", f"at most {limit:,} boxes" + (" with return_steps=True" if return_steps
+                                                     else ""), f"{b.shape[0]:,} boxes")
     s = finite_array("scores", scores, ndim=1)
     if s.shape[0] != b.shape[0]:
         fail("scores", f"one score per box ({b.shape[0]})", f"{s.shape[0]} scores")
