@@ -3,13 +3,15 @@
 # %% [markdown]
 # # 01 · The neuron
 #
-# *Follows course notes 000 (first pages: y = mx + c, weights and bias, activation functions,
-# the Outlook/Temp/Humidity/Wind table) and notes 001 ("Step 1: linear transformation,
+# *Follows course notes 000 (first pages: Gen AI, AI, ML, DL; y = mx + c, weights and bias,
+# activation functions, the perceptron, the Outlook/Temp/Humidity/Wind table, "why we need deep
+# learning instead of machine learning") and notes 001 ("Step 1: linear transformation,
 # Step 2: non-linear function").*
 #
-# The notes open with a nesting: **AI** ⊃ **machine learning** ("understand data") ⊃ **deep
-# learning** ⊃ **generative AI** ("generate content"), and name the building block of deep
-# learning: the artificial neuron, the **perceptron** (transcribed "Precptone").
+# The notes open with a nesting: **AI** ⊃ **machine learning** ("understand data") ⊃
+# **deep learning** ("processing power") ⊃ **generative AI** ("generate content"), and name
+# the building block of deep learning: the artificial neuron, the **perceptron** (transcribed
+# "Precptone").
 #
 # A neuron does two things: it takes a **weighted sum** of its inputs plus a bias,
 # z = w1·x1 + w2·x2 + … + b, and passes z through an **activation function**, y = f(z).
@@ -170,8 +172,8 @@ assert np.all((y_play >= 0.5) == (t_play == 1))  # all four rows right
 #
 # A row it gets right (error 0) changes nothing; a wrong row moves every weight whose input
 # is 1 by ±η. One **pass** shows it every row once. It stops when a whole pass changes
-# nothing: then every row is right. Here it is on the play-tennis table (zero weights, η = 1),
-# every update as the run returned it:
+# nothing: then every row is right. Here it is on the play-tennis table (zero weights, η = 1,
+# the rows in the table's order), every update as the run returned it:
 # %%
 from nnlab.engine.perceptron import table as perceptron_table
 from nnlab.engine.perceptron import train_perceptron
@@ -190,7 +192,9 @@ print(f"rows right with them: {run.rows_right()} of {len(run.t)}")
 # So the table **is linearly separable** with its one-hot encoding: the weights above are a
 # line (a hyperplane in the 9 one-hot columns) with every row on its own side. (The perceptron
 # convergence theorem, Novikoff 1962, says the rule always settles on separable data.) Step
-# through the same updates in the explorer; the list under it says what to look for.
+# through the same updates in the explorer with the **update** slider; switch **data** to a
+# truth table to see its four rows in the plane, the row just seen ringed and the line
+# w·x = 0 after each update. The list under it says what to look for.
 # %%
 # NBVAL_IGNORE_OUTPUT
 # Why: a widget's text form lists its model state; the next cell prints the
