@@ -115,7 +115,7 @@ def finite_result(name: str, value, cause: str):
     which result left the floating-point range and why (`cause`), naming the argument `name`."""
     arr = np.asarray(value, dtype=float)
     if arr.size and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name}: expected values whose {cause} stays finite, "
+        raise ValueError(f"{name}: expected values that keep the {cause} finite, "
                          f"got {where_not_finite(arr)}")
     return value
 

@@ -9,10 +9,17 @@ EXPLORERS sets the controls of the optimizer explorers to their extremes via `.v
 requires a message inside the explorer (never an exception, never a stale path).
 
 Counts (tried / refused well / correct finite result), 2 December 2026:
-    REFUSED     36 tried, 36 refused well (one line, naming the argument)
-    FINITE      19 tried, 19 correct finite results
-    EXPLORERS    4 tests over 26 control settings, every one with its message inside the explorer
-    total       81 cases tried: 36 refused well, 45 correct finite results or messages
+    REFUSED     38 rows + Network.build(seed=inf): 39 tried, 39 refused well (one line,
+                naming the argument)
+    VALIDATORS  17 values (±inf, nan, ±10**400, 1e300) through 3 validators, 17 refused well
+    STEP         1 refused optimizer step: its state is left as it was
+    FINITE      21 tried, 21 correct finite results (mpmath at 60 digits, math.hypot, exact
+                identities, the saddle race re-run by hand)
+    TORCH        3 tried, 3 equal to PyTorch float64 (Adam at |g| = 1e150, eps → 0, clipping)
+    EXPLORERS   18 control settings (lessons 4 + 1 + 8, race 5), 18 with their message inside
+                the explorer (no exception, no nan, the new settings' paths); 4 constructor
+                values, 4 refused well
+    total      103 cases tried: 61 refused well, 42 correct finite results or messages
 """
 from __future__ import annotations
 
@@ -98,6 +105,10 @@ REFUSED = [
     ("conv2d padding 10**400", lambda: C.conv2d(np.ones((3, 3)), np.ones((2, 2)),
                                                 padding=10 ** 400), "padding:"),
     ("CNN seed inf", lambda: cnn.CNN(seed=INF), "seed:"),
+    ("conv2d sum overflow", lambda: C.conv2d(np.full((2, 2), 1e200), np.full((2, 2), 1e200)),
+     "weight:"),
+    ("conv2d_backward overflow", lambda: C.conv2d_backward(np.full((2, 2), 1e200), np.ones((2, 2)),
+                                                           np.full((1, 1), 1e200)), "grad_output:"),
     ("attention scale inf", lambda: T.scaled_dot_product_attention(
         np.ones((1, 2)), np.ones((1, 2)), np.ones((1, 2)), scale=INF), "scale:"),
     ("surface far point", lambda: S.surface("saddle").value([0.0, 1e100]), "p:"),
@@ -188,6 +199,10 @@ FINITE = [
     ("adagrad eps=0 zero grad", lambda: step(O.Adagrad, 0.0, lr=0.1, eps=0)[0], identity_step),
     ("nadam eps=0 zero grad", lambda: step(O.NAdam, 0.0, lr=0.1, eps=0)[0], identity_step),
     ("adamax eps=0 zero grad", lambda: step(O.Adamax, 0.0, lr=0.1, eps=0)[0], identity_step),
+    ("avg_pool2d of 1.7e308", lambda: C.avg_pool2d(np.full((2, 2), 1.7e308), 2),
+     lambda: [[1.7e308]]),                                  # the mean of equal numbers
+    ("max_pool2d of -1.7e308", lambda: C.max_pool2d(np.full((2, 2), -1.7e308), 2),
+     lambda: [[-1.7e308]]),
     ("box_iou identical 1e149", lambda: B.box_iou([0, 0, 1e149, 1e149], [0, 0, 1e149, 1e149]),
      lambda: [[1.0]]),
     ("box_iou half 1e150", lambda: B.box_iou([0, 0, 1e150, 1e150], [0, 0, 1e150, 5e149]),

@@ -78,7 +78,9 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, form="torch"):
     by kH·kW), as the course notes compute it; torch and every framework use the plain sum.
     """
     xb, ndim, w, b, s, pads, _ = _conv_args(x, weight, bias, stride, padding, form)
-    return unbatch(conv2d_unchecked(xb, w, b, s, pads), ndim)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = conv2d_unchecked(xb, w, b, s, pads)
+    return unbatch(V.finite_result("weight", out, "sums of products x·weight"), ndim)
 
 
 # -- backward ----------------------------------------------------------------------------------
@@ -117,8 +119,11 @@ def conv2d_backward(x, weight, grad_output, bias=None, stride=1, padding=0, form
     o, c, kh, kw = w.shape
     want = (xb.shape[0], o, *out_hw(xb.shape[2], xb.shape[3], pads, kh, kw, s))
     g = check_grad_output(grad_output, unbatch(np.empty(want), ndim).shape)
-    dx, dw, db = conv2d_backward_unchecked(pad_batch(xb, pads), w, g.reshape(want), s, pads,
-                                           xb.shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        dx, dw, db = conv2d_backward_unchecked(pad_batch(xb, pads), w, g.reshape(want), s, pads,
+                                               xb.shape)
+    for part in (dx, dw, db):
+        V.finite_result("grad_output", part, "gradients (sums of grad_output·x or ·weight)")
     dw = dw * scale
     db = None if bias is None else db
     if np.ndim(weight) == 2:

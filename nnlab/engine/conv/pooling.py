@@ -87,7 +87,11 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
     """Average pooling as torch.nn.functional.avg_pool2d (zeros of the padding counted)."""
     xb, ndim, k, s, pads = _pool_args(x, kernel_size, stride, padding)
     win, _, _ = _pool_windows(xb, k, s, pads, 0.0)
-    return unbatch(win.mean(axis=-1), ndim)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = win.mean(axis=-1)
+    if not np.all(np.isfinite(out)):   # the sum overflowed (entries near 1.8e308): divide first
+        out = (win / win.shape[-1]).sum(axis=-1)
+    return unbatch(out, ndim)
 
 
 # -- backward ----------------------------------------------------------------------------------
