@@ -93,8 +93,9 @@ def _count_exercises(d):
     dense = net.rows[-1].params
     feats = fq * (m // 2) ** 2
     e3 = Exercise(
-        question=f"After a 'same' 3×3 convolution with {fq} filters and 2×2 max pooling, a {m}×{m} "
-                 f"grey image is flattened and fed to a dense layer with {u} outputs. How many "
+        question=f"After a 'same' 3×3 convolution with {fq} filters and 2×2 max pooling, "
+                 f"{'an' if str(m)[0] == '8' else 'a'} {m}×{m} grey image is flattened and fed "
+                 f"to a dense layer with {u} outputs. How many "
                  "parameters does that dense layer have?",
         answer=lambda: dense,
         solution=lambda: f"'same' keeps {m}×{m}, pooling halves it to {m // 2}×{m // 2}, so "
