@@ -8,6 +8,7 @@ JupyterLab's autosave never writes into the repository.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -59,14 +60,12 @@ class Lab:
         return f"{self.url}/lab/tree/{name}?reset&token={self.token}"
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test-browser`, which installs Debian's chromium")
-    base = tmp_path_factory.mktemp("lab")
+@contextlib.contextmanager
+def jupyterlab(base: Path, notebooks=NOTEBOOKS):
+    """JupyterLab serving cleared copies of `notebooks` from base/root (also used by benchmarks)."""
     root = base / "root"
     root.mkdir()
-    for nb in NOTEBOOKS:
+    for nb in notebooks:
         clear_outputs(nb, root / nb.name)
     env = dict(os.environ)
     for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR",
@@ -92,26 +91,39 @@ def lab(tmp_path_factory):
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
     lab = Lab(f"http://127.0.0.1:{port}", token, root)
     deadline = time.time() + 60
-    while True:
+    try:
+        while True:
+            try:
+                lab.api("/api/status")
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("JupyterLab did not start; its log: "
+                                       f"{(base / 'jupyter.log').read_text()[-2000:]}") from None
+                time.sleep(0.5)
+        yield lab
+    finally:
         try:
-            lab.api("/api/status")
-            break
+            lab.shutdown_kernels()
         except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                pytest.fail(f"JupyterLab did not start; its log: {(base / 'jupyter.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-    yield lab
+            pass
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test-browser`, which installs Debian's chromium")
     try:
-        lab.shutdown_kernels()
-    except OSError:
-        pass
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        with jupyterlab(tmp_path_factory.mktemp("lab")) as server:
+            yield server
+    except RuntimeError as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="session")

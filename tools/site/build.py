@@ -18,6 +18,7 @@ line naming the file and what was expected.
 """
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import re
@@ -32,6 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pins  # noqa: E402
+from tweaks import FONT_CACHE, BuildError, font_cache_wheel, keys_reach_widgets  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
@@ -42,14 +44,6 @@ SITE_EXTENSIONS = (KERNEL_EXT, "@jupyter-widgets/jupyterlab-manager", "jupyterla
 # what the kernel installs at start unless preloaded (jupyterlite-pyodide-kernel 0.6 worker)
 KERNEL_NAMES = ("micropip", "piplite", "ssl", "sqlite3", "ipykernel", "comm", "pyodide_kernel",
                 "jedi", "ipython")
-
-
-class BuildError(SystemExit):
-    """One line on stderr, exit status 2."""
-
-    def __init__(self, message: str):
-        print(f"make site: {message}", file=sys.stderr)
-        super().__init__(2)
 
 
 def sha256(path: Path) -> str:
@@ -287,9 +281,14 @@ def write_pyodide(dist: Path, out: Path, extra: list[Path]) -> list[str]:
     names = closure(official["packages"], pins.LOCK_ROOTS)
     kept = compiled_files(official, names, out)
     packages = {n: official["packages"][n] for n in kept}
-    for wheel in extra:
-        shutil.copy2(wheel, out / wheel.name)
+    # the font list is made by this very Pyodide, from the verified matplotlib just copied
+    (out / "pyodide-lock.json").write_text(json.dumps({"info": official["info"], "packages": packages}))
+    for wheel in extra + [font_cache_wheel(out, CACHE)]:
+        if wheel.parent != out:
+            shutil.copy2(wheel, out / wheel.name)
         entry = lock_entry(wheel)
+        if wheel.name.startswith(FONT_CACHE):
+            entry["imports"], entry["depends"] = [], ["matplotlib"]
         packages[entry["name"]] = entry
     for entry in packages.values():
         missing = [d for d in entry["depends"] if canonical(d) not in packages]
@@ -317,34 +316,10 @@ def configure(site: Path, packages: list[str]) -> None:
     path.write_text(json.dumps(config, indent=2))
 
 
-START = re.compile(r"await ([A-Za-z_$][\w$]*)\.start\(\),await \1\.restored")
-
-
-def keys_reach_widgets(site: Path) -> int:
-    """Start each JupyterLite app as JupyterLab 4.6 starts: keydown handled in the bubble phase.
-
-    JupyterLite 0.6.4 starts its apps with `app.start()`, so Lumino reads every key in the
-    capture phase, before the page's own handlers: with a slider handle focused, ArrowRight
-    ran the notebook's command-mode shortcut (move to the next heading), which took the focus
-    and swallowed the key; mouse drags still worked. JupyterLab 4.6 starts with
-    `start({bubblingKeydown: true})`, the fix JupyterLite made after 0.6.4 (jupyterlite PR
-    1702, https://github.com/jupyterlite/jupyterlite/pull/1702). No 0.6.x release has it and
-    0.7 needs a newer Pyodide, so the built apps get the same option here.
-    """
-    patched = 0
-    for js in sorted((site / "build").glob("*.js")):
-        text = js.read_text(encoding="utf-8")
-        new, n = START.subn(r"await \1.start({bubblingKeydown:!0}),await \1.restored", text)
-        if n:
-            js.write_text(new, encoding="utf-8")
-            patched += n
-    if not patched:
-        raise BuildError("build/*.js: no `await app.start(),await app.restored` found to start "
-                         f"with bubblingKeydown (expected in jupyterlite-core {pins.JUPYTERLITE_CORE})")
-    return patched
-
-
-def main() -> int:
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=SITE, help="where to put the site (site/)")
+    target = parser.parse_args(argv).output.resolve()
     check_stack()
     dist = pyodide_dist()
     wheels = [pypi_wheel(n, h) for n, h in pins.PYPI_WHEELS.items()]
@@ -363,11 +338,11 @@ def main() -> int:
         packages = write_pyodide(dist, out / "static" / "pyodide", wheels)
         configure(out, packages)
         keys_reach_widgets(out)
-        if SITE.exists():
-            shutil.rmtree(SITE)
-        shutil.move(str(out), SITE)
-    size = sum(p.stat().st_size for p in SITE.rglob("*") if p.is_file())
-    print(f"site/: {len(packages)} packages, {size / 2**20:.1f} MiB "
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.move(str(out), target)
+    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+    print(f"{target.name}/: {len(packages)} packages, {size / 2**20:.1f} MiB "
           f"(Pyodide {pins.PYODIDE_VERSION}, Python {pins.PYODIDE_PYTHON}, {pins.PLATFORM_TAG}, "
           f"ipywidgets {widgets}); serve it with `make serve-site`")
     return 0
