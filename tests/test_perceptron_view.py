@@ -143,3 +143,18 @@ def test_the_claims_explorer_has_the_notebooks_points():
     assert "x = np.array([1, 2, 3, 4, 5.0])" in src and "y = np.array([2.9, 5.1, 7.0, 9.2, 10.8])" in src
     assert np.array_equal(NOTEBOOK_X, [1, 2, 3, 4, 5.0])
     assert np.array_equal(NOTEBOOK_Y, [2.9, 5.1, 7.0, 9.2, 10.8])
+
+
+def test_truth_table_panel_draws_the_line_of_the_weights_after_each_update(perceptron):
+    perceptron.controls["data"].value = "XOR"
+    run = expected_run("XOR", 1.0, 20)
+    for k, u in enumerate(run.updates):
+        perceptron.controls["update"].value = k
+        xs, ys = perceptron.line.get_data()
+        w0, w1, w2 = u.w_after
+        if w1 == 0 and w2 == 0:
+            assert len(xs) == 0                      # no line: every point on one side
+        else:
+            assert np.allclose(w0 + w1 * np.asarray(xs) + w2 * np.asarray(ys), 0)
+        rx, ry = perceptron.ring.get_data()
+        assert (rx[0], ry[0]) == tuple(u.x[1:])      # the row just seen is ringed
