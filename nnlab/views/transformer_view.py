@@ -64,7 +64,9 @@ class AttentionMapExplorer(Explorer):
         self.title2 = ax2.set_title("", fontsize=10)
         self.ax1, self.ax2 = ax1, ax2
         fig.tight_layout()
-        self.view = FigureView(fig, "attention weights of one layer and head")
+        self.view = FigureView(fig, "attention weights of one layer and head",
+                               animated=[self.im, self.box, *self.bars, self.title1, self.title2])
+        self._labels = None
         self.views = [self.view]
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
@@ -101,9 +103,14 @@ class AttentionMapExplorer(Explorer):
         _, layer, head, q, A = self.current()
         labels = s["tokens"]
         self.im.set_array(A)
-        for ax in (self.ax1, self.ax2):
-            ax.set_xticks(range(len(labels)), labels)
-        self.ax1.set_yticks(range(len(labels)), labels)
+        full = labels != self._labels          # another sequence: new tick labels, full redraw
+        if full:
+            for ax in (self.ax1, self.ax2):
+                ax.set_xticks(range(len(labels)), [f"{i}\n{t}" for i, t in enumerate(labels)],
+                              fontsize=8)
+            self.ax1.set_yticks(range(len(labels)), [f"{i} {t}" for i, t in enumerate(labels)],
+                                fontsize=8)
+            self._labels = labels
         self.box.set_y(q - 0.5)
         for b, v in zip(self.bars, A[q]):
             b.set_height(float(v))
@@ -111,7 +118,7 @@ class AttentionMapExplorer(Explorer):
         self.bars[s["pointer"]].set_color("#ff7f0e")
         self.title1.set_text(f"layer {layer}, head {head}: softmax(QKᵀ/√d_k)")
         self.title2.set_text(f"query {q} ({labels[q]}); orange: the pointed-to position {s['pointer']}")
-        self.view.refresh()
+        self.view.refresh(full=full)
         self.readout.value = (
             f"Sequence {' '.join(labels)}: the model answers <b>{s['prediction']}</b> (target "
             f"{s['target']}). Query {q} puts its largest weight, {s['max_weight']:.3f}, on position "
@@ -149,7 +156,9 @@ class PositionalEncodingExplorer(Explorer):
         self.title2 = ax2.set_title("", fontsize=10)
         self.ax1, self.ax2 = ax1, ax2
         fig.tight_layout()
-        self.view = FigureView(fig, "sinusoidal positional encoding")
+        self.view = FigureView(fig, "sinusoidal positional encoding",
+                               animated=[self.row_line, self.sim_line, self.marker, self.title2])
+        self._shape = None
         self.views = [self.view]
         self.readout = W.HTML()
         self.readout.add_class("nnlab-readout")
@@ -184,15 +193,18 @@ class PositionalEncodingExplorer(Explorer):
     def update(self) -> None:
         d, n, pos, pe, sim = self.result()
         s = self.state()
-        self.im.set_data(pe)
-        self.im.set_extent((-0.5, d - 0.5, n - 0.5, -0.5))
+        full = (d, n) != self._shape          # a new table: new axes limits, full redraw
+        if full:
+            self.im.set_data(pe)
+            self.im.set_extent((-0.5, d - 0.5, n - 0.5, -0.5))
+            self.ax2.set_xlim(-0.5, n - 0.5)
+            self.ax2.set_ylim(-d / 2 - 0.5, d / 2 + 0.5)
+            self._shape = (d, n)
         self.row_line.set_ydata([pos, pos])
         self.sim_line.set_data(np.arange(n), sim)
         self.marker.set_xdata([pos, pos])
-        self.ax2.set_xlim(-0.5, n - 0.5)
-        self.ax2.set_ylim(-d / 2 - 0.5, d / 2 + 0.5)
         self.title2.set_text(f"similarity of position {pos} to every position")
-        self.view.refresh()
+        self.view.refresh(full=full)
         self.readout.value = (
             f"PE[{pos}] starts {s['row']}. PE[{pos}]·PE[{pos}] = {s['self_similarity']:.4f} "
             f"(= d_model/2: each sin/cos pair gives sin² + cos² = 1); the largest similarity is at "

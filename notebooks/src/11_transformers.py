@@ -234,9 +234,11 @@ print(f"P(river sense): money sentence {money['sense_probability_river'][km]:.3f
 TFIG.show(TFIG.draw_bank([money, river]))
 # %% [markdown]
 # In the money sentence bank gives weight to “deposit” and “money”, in the river sentence to
-# “river”; the block mixes those values into bank's vector, and the two banks end up pointing
-# in almost opposite directions. Notebook 08 made the same point with fixed matrices; here the
-# projections were learned from the task.
+# “river”; the block mixes those values into bank's vector. Its output no longer reads as
+# money, nature and grammar (the projections and the layer norms rescale every axis), but the
+# two banks, identical at the input, now point in almost opposite directions (the cosine
+# above), which is what lets the read-out tell the two senses apart. Notebook 08 made the same
+# point with fixed matrices; here the projections were learned from the task.
 #
 # ## 6. “Able to be parallelized”, measured
 #
