@@ -82,3 +82,16 @@ def test_bad_settings_are_refused_by_the_controls(explorer):
     explorer.reset_controls()
     with pytest.raises(ValueError, match="^preset: "):
         explorer.apply_preset('loss="wasserstein"')
+
+
+def test_a_storm_on_the_step_slider_opens_no_figure_and_shows_no_problem(explorer):
+    import matplotlib.pyplot as plt
+
+    step = explorer.controls["step"]
+    before = len(plt.get_fignums())
+    for v in list(range(0, GV.MAX_STEPS + 1, GV.EVERY)) * 2 + list(range(GV.MAX_STEPS, -1, -GV.EVERY)):
+        step.value = v
+        assert not explorer.problem
+        assert explorer.state()["step"] == v
+    assert len(plt.get_fignums()) == before
+    explorer.reset_controls()

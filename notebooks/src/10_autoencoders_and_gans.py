@@ -185,9 +185,11 @@ run = gan.extend(run, max(0, 800 - gan.t), every=GV.EVERY, callback=report)
 # %%
 GF.gan_frames(run, [0, 200, 400, 800])
 # %% [markdown]
-# At first the generated points (black) are a small cloud in the middle and D (red: "real",
-# blue: "fake") has an easy job; step by step they spread along the circle onto the modes, and D
-# ends unsure everywhere, near ½ — the equilibrium of the game, where D's loss is 2 log 2 ≈ 1.386.
+# At first the generated points (black) are a small cloud in the middle; they spread out over the
+# plane, gather onto the circle and then onto its eight modes. D's output (red: "real", blue:
+# "fake") stays near ½: with equal learning rates neither network runs far ahead of the other, and
+# at the end D cannot tell real from generated anywhere — the equilibrium of the game, where D's
+# loss is 2 log 2 ≈ 1.386.
 #
 # ### The GAN explorer
 # **step** (the main slider) moves through training; ▶ trains 50 more steps per tick (■ or ❚❚
@@ -209,17 +211,20 @@ from nnlab.course.generative import gan_claims
 gan_claims
 # %% [markdown]
 # ### Mode collapse
-# The generator may find that a few modes fool D well enough and put all its points there. Here
-# it takes **three** Adam steps for each step of D, so it keeps chasing whichever region D
-# currently likes: the points crowd onto one or two modes, and when D catches up they hop to
-# others — they never spread over the eight.
+# The generator may find that a few places fool D well enough and put all its points there.
+# Here it takes **three** Adam steps for each step of D, so it keeps chasing whichever region D
+# currently likes: the points crowd into one or two tight clumps — on modes at times (at step 600
+# most of them sit on 2 modes), between modes at others — and hop whenever D catches up. They
+# never spread over the eight.
 # %%
 collapsed, crun = GV.run_for("non-saturating", G.COLLAPSE["g_steps"], 2e-3, SEED)
 crun = collapsed.extend(crun, max(0, 800 - collapsed.t), every=GV.EVERY,
-                 callback=lambda t, end, s: print(progress_bar(t, end)) if t % 200 == 0 else None)
+                        callback=lambda t, end, s: print(progress_bar(t, end)) if t % 200 == 0 else None)
 print("step  modes covered  points near a mode   (default settings)")
 for f, d in zip(crun.frames[::4], run.frames[::4]):
     print(f"{f.step:>4}  {f.modes:>6} of 8     {f.near:>8.0%}          ({d.modes} of 8, {d.near:.0%})")
+at600 = crun.frames[600 // GV.EVERY]
+assert at600.step == 600 and at600.modes <= 2 and at600.near > 0.5   # the text above
 # %%
 GF.gan_frames(crun, [200, 400, 600, 800])
 # %% [markdown]
