@@ -7,28 +7,33 @@ passes when the library raises one `ValueError` line with that fragment (the com
 line on standard error, exit status 2, no traceback), or when an input that must work (a
 negative first value, a byte-order mark, a width of 4e-7) gives the right finite result.
 
-Families and counts (tried / refused well, or correct where the row expects a result):
+Families and counts of test_files.py and test_cli.py (inputs tried / refused well, or correct
+where the row expects a result), counted on 2026-12-02 after issue 16's changes:
 
-| family | file | tried | refused well / correct |
-| --- | --- | --- | --- |
-| data files: CSV | test_files.py | 19 | 19 |
-| data files: NPZ | test_files.py | 14 | 14 |
-| data files: JSON | test_files.py | 8 | 8 |
-| data files: where they are found (package data) | test_files.py | 5 | 5 |
-| YOLO label files: reading | test_files.py | 13 | 13 |
-| YOLO label files: writing (exact, atomic) | test_files.py | 9 | 9 |
-| YOLO: labels_from_boxes | test_files.py | 8 | 8 |
-| atomic writer | test_files.py | 4 | 4 |
-| command line: repeated and empty options | test_cli.py | 26 | 26 |
-| command line: values, limits, output | test_cli.py | 25 | 25 |
+| family (test_files.py, test_cli.py) | tried | refused well / correct |
+| --- | --- | --- |
+| CSV: truncated, long field, NaN, ragged, BOM, form feed, U+2028, gzip | 21 | 21 |
+| NPZ: NaN / negative pixels, labels 99 / −7 / 0.5, deflate, .npy renamed | 14 | 14 |
+| JSON: 100,000 deep, NaN, Infinity, truncated | 8 | 8 |
+| where data files are found: package data, a digits.npz in the cwd, the wheel | 9 | 9 |
+| YOLO reading: folder, None, 3, form feed, U+2028, 1,000,000 bad lines | 13 | 13 |
+| YOLO writing: 4e-7 exactly, a missing folder, bad labels | 9 | 9 |
+| YOLO labels_from_boxes: class 1.7 / −1 / NaN, outside the image, zero size | 8 | 8 |
+| atomic writer: a full disk mid-write, an interrupt, permissions, bad paths | 7 | 7 |
+| command line: every option twice, every value option empty | 27 | 27 |
+| command line: values, limits, output (/dev/full, no arguments, NaN in JSON) | 40 | 40 |
+| total | 156 | 156 |
 
-Before issue 16 (the same rows on the code of commit 3533c65): CSV 8 of 19 refused well (a
-file truncated mid-line loaded short, a 131,073-character field raised `_csv.Error`), NPZ 5 of
-14 (NaN and negative pixels, labels 99, −7 and 0.5 loaded; a damaged deflate stream raised
-`zlib.error`, an .npy renamed .npz `TypeError`), JSON 4 of 8 (`RecursionError`, NaN accepted),
-the command line 9 of 51 (every repeated option silently took the last value).
+The same rows on the code before issue 16 (commit 3533c65; the 133 rows that are safe to run
+there: 10,000,000 iterations of 2-64, 1,000 layers in text and the formula limits left out):
+10 passed with the fragments above and 14 with a loose check (any one-line ValueError; on the
+command line exit 2 naming the option). The rest loaded short or corrupt files without a word,
+raised `_csv.Error`, `zlib.error`, `TypeError`, `RecursionError`, `IsADirectoryError` or
+`FileNotFoundError`, accepted NaN, rounded class 1.7 to 1, wrote 4e-7 as 0.000000, or took the
+last value of a repeated option.
+
 The other families of the suite (numbers at the edges, bounded work of the engine) are in
-test_numbers.py and test_bounds.py.
+test_numbers.py and test_bounds.py, with their counts in their docstrings.
 """
 import pytest
 

@@ -154,3 +154,23 @@ def test_a_closed_pipe_is_quiet():
 def test_the_exercises_and_hub_link_commands_are_still_wired():
     text = cli.build_parser().format_help()
     assert all(name in text for name in ("backprop", "notes-check", "exercises", "hub-link"))
+
+
+# -- the same limits in the library, before any work ---------------------------------------------------
+def test_the_library_checks_the_sizes_before_the_work():
+    from nnlab.engine import symbolic
+    from nnlab.engine.network import MAX_ITERATIONS, Network
+
+    from . import refused
+
+    refused(lambda: Network.build(",".join(["2"] * 17)), "layers: expected from 2 to 16 layer sizes")
+    net = Network.build("2,64")
+    assert net.max_iterations() == 2_000_000 // 64 == 31250
+    assert Network.build("2,2,1").max_iterations() == 4 * 10**9 // (2 * 3000 + 6) == 666000
+    assert Network.build("2,1").max_iterations() == MAX_ITERATIONS
+    refused(lambda: net.train([1, 1], [1] * 64, 0.1, 31251), "iterations: expected at most 31250")
+    big = Network.build("2,30,30,2")
+    refused(lambda: symbolic.attach_formulas(big.step([1, 1], [1, 1], 0.1)),
+            "formulas: every weight's formula is written out for networks with at most 1000")
+    small = Network.build("2,30,30,1")       # 990 weights: the largest shape of this form offered
+    assert symbolic.attach_formulas(small.step([1, 1], [1], 0.1)).records[0].formula_text
