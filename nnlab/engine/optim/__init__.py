@@ -10,6 +10,13 @@ as pseudo-code in its docstring), with the same names, hyperparameters and defau
 so the numbers agree with PyTorch to float64 rounding. `form="notes"` gives the form the course
 notes write (see `notes`).
 
+Numbers at the edges: a step whose numbers leave the float range (g² overflowing for
+|g| ≥ 1.34e154 in the squared-gradient rules, θ overflowing for a huge lr, a nonzero m over a
+denominator of 0 with eps = 0) is refused with one ValueError naming the cause, and the optimizer
+is left as it was. With eps = 0 and a gradient that has been exactly 0, the step is 0 (the limit
+of the rule as eps → 0; torch computes 0/0 = nan there). `run` marks a path as diverged (nan
+from that step on) when θ or the optimizer's state leaves the float range.
+
 Each step records its intermediates (`optimizer.records`, one dict per parameter: the moments
 m, v, the bias corrections, the denominator, the new θ); `trace(params, grads)` returns those of
 the next step without taking it, and `explain(params, grads)` prints them line by line —
