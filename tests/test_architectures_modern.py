@@ -27,6 +27,13 @@ def test_totals_equal_torchvisions_published_counts(name, build):
     assert s.by_block().total == s.total
 
 
+def test_densenet_169_and_201_equal_their_torchvision_pages():
+    # torchvision.models.densenet169.html / densenet201.html, "num_params" (the same builder as
+    # DenseNet-121 with other block counts: a check of the dense layers and transitions)
+    assert A.densenet(169).total == 14_149_480
+    assert A.densenet(201).total == 20_013_928
+
+
 def test_papers_rounded_figures():
     # MobileNetV2 paper Table 4: 3.4 M; EfficientNet paper Table 2, B0: 5.3 M
     assert round(A.mobilenet_v2().total / 1e6, 1) == 3.5     # torchvision's count rounds up
