@@ -225,22 +225,26 @@ def build(out: Path = ROOT / "dist", names=(), jobs: int = 2, run: bool = True) 
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         books.append((path, nb, layout(nb, path.stem)))
-    tmp = temporary_beside(out / "editions")
+    # each edition is made in a folder beside its destination (out/.student.tmp-…): the same
+    # depth, so a path a notebook prints relative to its folder is the same after the move
+    tmps: dict[str, Path] = {}
     try:
-        written = []
         for kind in ("student", "instructor"):
-            (tmp / kind).mkdir()
+            tmps[kind] = temporary_beside(out / kind)
+        written = []
+        for kind, tmp in tmps.items():
             for path, nb, lay in books:
                 made = student(nb, lay) if kind == "student" else instructor(nb, lay)
-                nbformat.write(made, tmp / kind / path.name)
-                written.append(tmp / kind / path.name)
+                nbformat.write(made, tmp / path.name)
+                written.append(tmp / path.name)
         if run:
             with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
                 list(pool.map(execute, written))
-        for kind in ("student", "instructor"):
-            replace_folder(tmp / kind, out / kind)
+        for kind, tmp in tmps.items():
+            replace_folder(tmp, out / kind)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        for tmp in tmps.values():
+            shutil.rmtree(tmp, ignore_errors=True)
     return [out / kind / p.name for kind in ("student", "instructor") for p, _, _ in books]
 
 
