@@ -44,8 +44,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 POINTS = 1
@@ -55,6 +53,17 @@ FIRST = re.compile(r"^from nnlab\.course\.(\w+) import exercise_set[ \t]*$", re.
 SHOW = re.compile(r"^print\(ex\.show\((\d+)\)\)[ \t]*$", re.M)
 ANSWER = re.compile(r"\Aanswer = None\b[^\n]*\nex\.check\((\d+), answer\)\s*\Z")
 ID = re.compile(r"\A[A-Za-z0-9@][A-Za-z0-9._@-]{0,63}\Z")
+
+
+def _nbf():
+    """nbformat, imported when a notebook is read or written (`nnlab` itself needs only numpy,
+    sympy, matplotlib and ipywidgets; nbformat comes with Jupyter)."""
+    try:
+        import nbformat
+    except ImportError:
+        raise ValueError("exercises: expected nbformat to be installed (it comes with Jupyter: "
+                         "pip install nbformat)") from None
+    return nbformat
 
 
 @dataclass
@@ -135,7 +144,7 @@ def student(nb, lay: Layout, seed: int = 0):
     inserts = []
     for n, i in lay.answers.items():
         _meta(nb.cells[i], "answer", f"answer-{n}")
-        test = nbformat.v4.new_code_cell(
+        test = _nbf().v4.new_code_cell(
             f"# Autograder test of exercise {n} ({POINTS} point{'s' if POINTS != 1 else ''}): it "
             f"marks the `answer` set in the cell above.\nex.grade({n}, answer)")
         test["id"] = f"test-{n}"
@@ -152,11 +161,11 @@ def instructor(nb, lay: Layout):
     nb = copy.deepcopy(nb)
     _clean(nb)
     for n, i in sorted(lay.answers.items(), key=lambda p: p[1], reverse=True):
-        key = nbformat.v4.new_code_cell(f"ex.key({n})   # instructor edition: the answer and the "
+        key = _nbf().v4.new_code_cell(f"ex.key({n})   # instructor edition: the answer and the "
                                         "slips the check recognises")
         key["id"] = f"key-{n}"
         nb.cells.insert(i + 1, key)
-    note = nbformat.v4.new_markdown_cell(
+    note = _nbf().v4.new_markdown_cell(
         "**Instructor edition**: below each answer cell of the Exercises section, the expected "
         "answer, the worked solution and the slips the check recognises. Not for learners.")
     note["id"] = "instructor-note"
@@ -211,11 +220,11 @@ def execute(path: Path, timeout: int = 300) -> None:
     if done.returncode:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
         raise RuntimeError(f"{path.name}: executing it failed: {last}")
-    nb = nbformat.read(path, as_version=4)
+    nb = _nbf().read(path, as_version=4)
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-    nbformat.write(nb, path)
+    _nbf().write(nb, path)
 
 
 def build(out: Path = ROOT / "dist", names=(), jobs: int = 2, run: bool = True) -> list[Path]:
@@ -223,7 +232,7 @@ def build(out: Path = ROOT / "dist", names=(), jobs: int = 2, run: bool = True) 
     paths = [find_notebook(n) for n in names] if names else notebook_paths()
     books = []
     for path in paths:
-        nb = nbformat.read(path, as_version=4)
+        nb = _nbf().read(path, as_version=4)
         books.append((path, nb, layout(nb, path.stem)))
     # each edition is made in a folder beside its destination (out/.student.tmp-…): the same
     # depth, so a path a notebook prints relative to its folder is the same after the move
@@ -235,7 +244,7 @@ def build(out: Path = ROOT / "dist", names=(), jobs: int = 2, run: bool = True) 
         for kind, tmp in tmps.items():
             for path, nb, lay in books:
                 made = student(nb, lay) if kind == "student" else instructor(nb, lay)
-                nbformat.write(made, tmp / path.name)
+                _nbf().write(made, tmp / path.name)
                 written.append(tmp / path.name)
         if run:
             with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -317,7 +326,7 @@ def exercises(notebook, seed=None, students=None, out="dist/exercises") -> str:
     if (seed is None) == (students is None):
         raise ValueError("exercises: expected either --seed S or --students roster.csv")
     path = find_notebook(notebook)
-    nb = nbformat.read(path, as_version=4)
+    nb = _nbf().read(path, as_version=4)
     lay = layout(nb, path.stem)
     title = path.stem
     if students is None:
@@ -330,7 +339,7 @@ def exercises(notebook, seed=None, students=None, out="dist/exercises") -> str:
         for sid, s in roster:
             where = tmp / sid if sid else tmp
             where.mkdir(exist_ok=True)
-            nbformat.write(student(nb, lay, s), where / path.name)
+            _nbf().write(student(nb, lay, s), where / path.name)
             files.append(f"{sid}/{path.name}" if sid else path.name)
             entries.append((sid, s, lay.exercise_set(s).answer_key()))
         data = {"notebook": title, "points_per_exercise": POINTS,
