@@ -9,7 +9,7 @@ EXPLORERS sets the controls of the optimizer explorers to their extremes via `.v
 requires a message inside the explorer (never an exception, never a stale path).
 
 Counts (tried / refused well / correct finite result), 2 December 2026:
-    REFUSED     38 rows + Network.build(seed=inf): 39 tried, 39 refused well (one line,
+    REFUSED     41 rows + Network.build(seed=inf): 42 tried, 42 refused well (one line,
                 naming the argument)
     VALIDATORS  17 values (±inf, nan, ±10**400, 1e300) through 3 validators, 17 refused well
     STEP         1 refused optimizer step: its state is left as it was
@@ -19,7 +19,7 @@ Counts (tried / refused well / correct finite result), 2 December 2026:
     EXPLORERS   18 control settings (lessons 4 + 1 + 8, race 5), 18 with their message inside
                 the explorer (no exception, no nan, the new settings' paths); 4 constructor
                 values, 4 refused well
-    total      103 cases tried: 61 refused well, 42 correct finite results or messages
+    total      106 cases tried: 64 refused well, 42 correct finite results or messages
 """
 from __future__ import annotations
 
@@ -93,6 +93,11 @@ REFUSED = [
     ("cross_entropy nan logits", lambda: cnn.cross_entropy([[NAN, 1.0]], [0]), "logits:"),
     ("cross_entropy label 0.5", lambda: cnn.cross_entropy([[1.0, 2.0]], [0.5]), "labels:"),
     ("cross_entropy label -1.0", lambda: cnn.cross_entropy([[1.0, 2.0]], [-1.0]), "labels:"),
+    ("rnn targets 0.5", lambda: R.SequenceModel("rnn", 3, 4, 2).loss_and_grads(
+        np.zeros((5, 2, 3)), [0.5, 1]), "targets:"),
+    ("rnn targets -1", lambda: R.SequenceModel("rnn", 3, 4, 2).loss_and_grads(
+        np.zeros((5, 2, 3)), [0, -1]), "targets:"),
+    ("stable_lr_limit 1e-320", lambda: O.stable_lr_limit(1e-320), "max_eigenvalue:"),
     ("cross_entropy loss overflow", lambda: cnn.cross_entropy([[1e308, -1e308]], [1]), "logits:"),
     ("leaky alpha 1e308", lambda: A.get("leaky_relu", alpha=1e308)(np.array([-10.0])), "x:"),
     ("depth product overflow", lambda: A.gradient_through_depth("relu", 1000, w=10.0), "w:"),

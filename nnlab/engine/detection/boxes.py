@@ -11,8 +11,9 @@ Formats (every array is K×4, one box per row):
 that a pair of boxes whose union is empty (two zero-area boxes) has IoU 0 here (torchvision
 gives 0/0 = nan). Every box number must be at most ``COORD_LIMIT`` = 1e150 in size (an area is
 then at most 4e300 and finite; boxes with sides of 1e160 would have an infinite area and an IoU
-of 0 with themselves), and an IoU matrix at most ``MAX_PAIRS`` = 5e7 entries (this machine). :func:`iou_matrix` is the same formula without the argument checks, for
-callers that have validated their boxes already (NMS, anchor matching, scenes).
+of 0 with themselves), and an IoU matrix at most ``MAX_PAIRS`` = 5e7 entries (this machine).
+:func:`iou_matrix` is the same formula without the argument checks, for callers that have
+validated their boxes already (NMS, anchor matching, scenes).
 
 The R-CNN parametrisation (Girshick et al. 2014, the notes' "Step 4: Bounding Box Regression")
 of a ground-truth box g relative to a proposal p, both as centre and size:

@@ -146,6 +146,8 @@ def run(optimizer: Optimizer, grad_fn, x0, steps: int) -> np.ndarray:
 def stable_lr_limit(max_eigenvalue) -> float:
     """Plain GD on a quadratic with Hessian eigenvalues ≤ λ_max converges iff 0 < η < 2/λ_max."""
     lam = finite_number("max_eigenvalue", max_eigenvalue, minimum=0.0, strict_min=True)
+    if 2.0 / lam == math.inf:   # λ below 1.1e-308: 2/λ overflows
+        fail("max_eigenvalue", "an eigenvalue of at least 1.2e-308 (2/λ must be finite)", lam)
     return 2.0 / lam
 
 

@@ -119,9 +119,10 @@ class SequenceModel:
             V.fail("targets", f"shape {want}", f"shape {targets.shape}")
         flat = y.reshape(-1, y.shape[-1])
         if self.loss_name == "cross_entropy":
-            loss, dy = F.cross_entropy(flat, targets.reshape(-1).astype(int))
+            labels = V.class_labels("targets", targets.reshape(-1), y.shape[-1])
+            loss, dy = F.cross_entropy(flat, labels)   # never .astype(int): 0.5 is refused
         else:
-            loss, dy = F.mse(flat, targets.reshape(flat.shape))
+            loss, dy = F.mse(flat, V.finite_array("targets", targets).reshape(flat.shape))
         self.net.backward(dy)
         return loss, self.net.grads
 
