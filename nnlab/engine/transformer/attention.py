@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...core import functional as F
 from ...core import validate as V
 from .. import attention as ATT
 from ..layers import Layer
@@ -117,7 +118,8 @@ class MultiHeadAttention(Layer):
         mask = additive_mask(T, N, *self.mask_args)
         if mask is not None:
             scores = scores + mask
-        A = ATT.masked_softmax(scores)
+        # a row masked everywhere needs masked_softmax; without masks the plain softmax does
+        A = F.softmax(scores, axis=-1) if mask is None else ATT.masked_softmax(scores)
         C = (A @ Vv).transpose(0, 2, 1, 3).reshape(N, T, E)
         out = C @ W_out.T + b_out
         self.trace = HeadsTrace(x, Q, K, Vv, scores, A, C, out, s)
