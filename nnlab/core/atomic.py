@@ -48,8 +48,8 @@ def write_bytes(path, data: bytes, name: str = "path") -> Path:
             os.fsync(f.fileno())
         if p.exists():  # keep the permissions of the file being replaced
             os.chmod(tmp, p.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
+        else:   # a new file: as open() would make it, and always readable and writable by you
+            os.chmod(tmp, (0o666 & ~_umask()) | 0o600)   # (Pyodide's umask reads 0o777)
         os.replace(tmp, p)
     except BaseException as err:
         try:
