@@ -7,25 +7,26 @@ passes when the library raises one `ValueError` line with that fragment (the com
 line on standard error, exit status 2, no traceback), or when an input that must work (a
 negative first value, a byte-order mark, a width of 4e-7) gives the right finite result.
 
-Families and counts of test_files.py and test_cli.py (inputs tried / refused well, or correct
-where the row expects a result), counted on 2026-12-02 after issue 16's changes:
+Families and counts of test_files.py, test_package_data.py and test_cli.py (inputs tried /
+refused well, or correct where the row expects a result), counted on 2026-12-02 after issue 16:
 
-| family (test_files.py, test_cli.py) | tried | refused well / correct |
+| family | tried | refused well / correct |
 | --- | --- | --- |
 | CSV: truncated, long field, NaN, ragged, BOM, form feed, U+2028, gzip | 21 | 21 |
 | NPZ: NaN / negative pixels, labels 99 / −7 / 0.5, deflate, .npy renamed | 14 | 14 |
 | JSON: 100,000 deep, NaN, Infinity, truncated | 8 | 8 |
-| where data files are found: package data, a digits.npz in the cwd, the wheel | 9 | 9 |
+| where data files are found: package data, a digits.npz in the cwd, wheel, Pyodide | 10 | 10 |
 | YOLO reading: folder, None, 3, form feed, U+2028, 1,000,000 bad lines | 13 | 13 |
 | YOLO writing: 4e-7 exactly, a missing folder, bad labels | 9 | 9 |
 | YOLO labels_from_boxes: class 1.7 / −1 / NaN, outside the image, zero size | 8 | 8 |
 | atomic writer: a full disk mid-write, an interrupt, permissions, bad paths | 7 | 7 |
 | command line: every option twice, every value option empty | 27 | 27 |
 | command line: values, limits, output (/dev/full, no arguments, NaN in JSON) | 40 | 40 |
-| total | 156 | 156 |
+| total | 157 | 157 |
 
-The same rows on the code before issue 16 (commit 3533c65; the 133 rows that are safe to run
-there: 10,000,000 iterations of 2-64, 1,000 layers in text and the formula limits left out):
+The same rows on the code before issue 16 (commit 3533c65; the 133 rows of the files and the
+command line that are safe to run there: 10,000,000 iterations of 2-64, 1,000 layers in text,
+the formula limits and the wheel left out):
 10 passed with the fragments above and 14 with a loose check (any one-line ValueError; on the
 command line exit 2 naming the option). The rest loaded short or corrupt files without a word,
 raised `_csv.Error`, `zlib.error`, `TypeError`, `RecursionError`, `IsADirectoryError` or

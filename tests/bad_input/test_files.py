@@ -3,13 +3,10 @@ one-line refusal (the file's name and the line or the array). See __init__ for t
 import gzip
 import io
 import os
-import re
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
-import tomllib
 
 from nnlab.core import atomic, data
 from nnlab.engine import yolo as Y
@@ -189,44 +186,6 @@ def test_json(tmp_path, what, make, fragment):
     assert message.startswith(str(p)) and len(message) < 400
 
 
-# -- where the data files are found -----------------------------------------------------------------
-def test_a_digits_npz_in_the_working_directory_is_not_used(tmp_path, monkeypatch):
-    from nnlab.engine.cnn.digits import load_digits
-
-    (tmp_path / "digits.npz").write_bytes(with_label(99))
-    (tmp_path / "linreg.csv").write_text("x,y\n1,2\n")
-    monkeypatch.chdir(tmp_path)
-    images, labels = load_digits()
-    assert images.shape == (1797, 8, 8) and labels.max() == 9
-    assert len(data.load("linreg.csv")) == 200
-    assert data.data_path("digits.npz").parent != tmp_path
-
-
-def test_the_files_are_package_data():
-    import importlib.resources
-
-    root = importlib.resources.files("nnlab.data")
-    for f in data.data_files() + [data.data_path("yolo_example.txt")]:
-        assert (root / f.name).read_bytes() == f.read_bytes()
-    assert {f.name for f in data.data_files()} == set(data.FORMATS)
-
-
-def test_names_that_are_neither_a_course_file_nor_a_file(tmp_path):
-    refused(lambda: data.load("no_such_file.csv"), "no_such_file.csv: data file not found: not one")
-    refused(lambda: data.load_csv(tmp_path), "data file a folder, not a file")
-    refused(lambda: data.load(None), "name: expected a data file's name or a path, got NoneType")
-    refused(lambda: data.load(3), "name: expected a data file's name or a path, got int")
-
-
-def test_package_data_covers_every_data_file():
-    """pyproject's package-data patterns match every file of data/ (setup.py maps the folder)."""
-    conf = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    assert "packages" not in conf       # setup.py finds them (a written list would miss new ones)
-    shipped = {p.name for p in (ROOT / "data").iterdir() if p.is_file() and p.suffix != ".py"}
-    patterns = conf["package-data"]["nnlab.data"]
-    assert shipped and all(any(Path(n).match(pat) for pat in patterns) for n in shipped)
-
-
 # -- YOLO label files: reading ----------------------------------------------------------------------
 GOOD = "0 0.5 0.5 0.2 0.2\n"
 
@@ -373,32 +332,3 @@ def test_the_atomic_writer_keeps_the_permissions_and_refuses_bad_paths(tmp_path)
     refused(lambda: atomic.write_text(tmp_path / "no" / "a.txt", "y"), "does not exist")
     refused(lambda: atomic.write_text(3, "y"), "path: expected a file path")
     refused(lambda: atomic.write_text(p, b"y"), "text: expected a str, got bytes")
-
-
-@pytest.mark.slow
-def test_a_built_wheel_carries_the_data_files(tmp_path):
-    """`pip wheel . --no-deps`: the wheel holds nnlab/data/ with every file of data/."""
-    import subprocess
-    import sys
-
-    setuptools = pytest.importorskip("setuptools")   # building without isolation needs >= 77
-    if int(setuptools.__version__.split(".")[0]) < 77:
-        pytest.skip(f"setuptools {setuptools.__version__} is older than pyproject's build needs (77)")
-    src = tmp_path / "src"
-    files = subprocess.run(["git", "-C", str(ROOT), "ls-files", "nnlab", "data", "pyproject.toml",
-                            "setup.py", "README.md"], capture_output=True, text=True,
-                           check=True).stdout.split()
-    for f in sorted(set(files) | {"setup.py", "pyproject.toml"}):
-        if (ROOT / f).is_file():
-            (src / f).parent.mkdir(parents=True, exist_ok=True)
-            (src / f).write_bytes((ROOT / f).read_bytes())
-    out = subprocess.run([sys.executable, "-m", "pip", "wheel", str(src), "--no-deps",
-                          "--no-build-isolation", "-q", "-w", str(tmp_path / "w")],
-                         capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    wheel = next((tmp_path / "w").glob("nnlab-*.whl"))
-    names = set(zipfile.ZipFile(wheel).namelist())
-    for f in data.data_files() + [data.data_path("yolo_example.txt")]:
-        assert f"nnlab/data/{f.name}" in names
-    assert not any(re.match(r"data/", n) for n in names)
-    assert "nnlab/engine/detection/__init__.py" in names and "nnlab/cli.py" in names
