@@ -79,7 +79,8 @@ from nnlab.views import generative_figures as GF
 
 GF.reconstructions(model, X[split.test], n=10)
 # %% [markdown]
-# Two numbers per image cannot hold 64 pixels: the copies are blurred, but most keep their digit.
+# Two numbers per image cannot hold 64 pixels: the copies are blurred, and some come back as
+# another, similar digit.
 #
 # ### The latent plane
 # With k = 2 every digit becomes a point (z1, z2): the map below shows the codes of the held-out
@@ -142,9 +143,10 @@ GF.denoising_figure(den)
 # - **non-saturating** G minimises −mean log D(G(z)) instead.
 #
 # Both push D(G(z)) up. The difference is their slope with respect to D's logit l (D = σ(l)):
-# −D(G(z)) for the minimax loss and −(1 − D(G(z))) for the non-saturating one. Early in training
-# D easily rejects the fakes, D(G(z)) ≈ 0: there the minimax gradient vanishes and the
-# non-saturating one is at its largest, which is why the paper trains G with the second.
+# −D(G(z)) for the minimax loss and −(1 − D(G(z))) for the non-saturating one. When D easily
+# rejects the fakes — as it soon does on images, where the first fakes are noise — D(G(z)) ≈ 0:
+# there the minimax gradient vanishes and the non-saturating one is at its largest, which is why
+# the paper trains G with the second (section 3).
 # %%
 GF.generator_losses_figure()
 # %% [markdown]
