@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/bench_generative.py
 
 - Autoencoder 64 → 32 → 2 → 32 → 64 (tanh, sigmoid output, MSE) on the digits: one training step =
-  forward + backward + Adam on a batch of 64 (`Autoencoder.fit`, whole epochs of 21 batches).
+  forward + backward + Adam on a batch of 64 (`Autoencoder.fit`, whole epochs of 21 batches);
+  beside it the same steps in torch (float64, one thread) when torch is importable.
 - GAN (`nnlab.engine.gan`, 2 → 32 → 32 → 2 and 2 → 32 → 32 → 1, tanh, batches of 128): one step =
   one discriminator update + one generator update (both generator losses' gradients computed),
   and with 3 generator updates per step (the mode-collapse setting).
@@ -54,6 +55,27 @@ def changes(label, control, values):
     print(f"{label:<58} median {statistics.median(times):>7.1f} ms  p95 {p95:>7.1f} ms  ({len(times)})")
 
 
+def torch_autoencoder(torch, train, epochs):
+    """The same autoencoder and Adam steps in torch (float64, one thread), for comparison."""
+    torch.set_num_threads(1)
+    xt = torch.tensor(train)
+    gen = torch.Generator().manual_seed(0)
+
+    def run():
+        net = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.Tanh(), torch.nn.Linear(32, 2),
+                                  torch.nn.Linear(2, 32), torch.nn.Tanh(), torch.nn.Linear(32, 64),
+                                  torch.nn.Sigmoid()).double()
+        opt = torch.optim.Adam(net.parameters(), lr=0.01)
+        for _ in range(epochs):
+            order = torch.randperm(len(xt), generator=gen)
+            for start in range(0, len(xt), 64):
+                b = xt[order[start:start + 64]]
+                opt.zero_grad()
+                torch.nn.functional.mse_loss(net(b), b).backward()
+                opt.step()
+    return run
+
+
 def main():
     x, y = A.digit_vectors()
     train = x[A.digit_split(y).train]
@@ -61,6 +83,13 @@ def main():
     batches = -(-len(train) // 64)
     rate("autoencoder k=2, one Adam step on 64 digits", epochs * batches,
          lambda: A.Autoencoder(bottleneck=2, seed=0).fit(train, epochs=epochs))
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    if torch is not None:
+        rate("  the same in torch (float64, 1 thread)", epochs * batches,
+             torch_autoencoder(torch, train, epochs))
     rate("GAN step (1 D + 1 G update, batch 128)", 300, lambda: G.GAN(seed=0).run(300, every=300))
     rate("GAN step with 3 G updates per D update", 100,
          lambda: G.GAN(seed=0, **G.COLLAPSE).run(100, every=100))
