@@ -72,6 +72,7 @@ class Adam(AdamFamily):
     """
 
     name = "adam"
+    SQUARED = "v"
     FIELDS = ("p", "g0", "g", "m0", "m", "v0", "v", "bc1", "bc2", "clr", "vmax0", "vmax", "mhat",
               "vhat", "den", "theta")
     LINES = OPENING + (
@@ -166,6 +167,7 @@ class NAdam(AdamFamily):
     """
 
     name = "nadam"
+    SQUARED = "v"
     FIELDS = ("p", "g0", "g", "m0", "m", "v0", "v", "mu_t", "mu_next", "prod0", "prod", "bc2", "den",
               "c1", "c2", "theta")
     SCALAR_STATE = ("mu_product",)

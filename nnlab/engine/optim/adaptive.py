@@ -21,6 +21,7 @@ class Adagrad(Optimizer):
     """
 
     name = "adagrad"
+    SQUARED = "G"
     forms = FORMS
     FIELDS = ("p", "g0", "g", "clr", "G0", "G", "den", "theta")
     LINES_OPEN = (GIVEN, decayed_line(),
@@ -76,6 +77,7 @@ class RMSprop(Optimizer):
     """
 
     name = "rmsprop"
+    SQUARED = "G"
     forms = FORMS
     FIELDS = ("p", "g0", "g", "G0", "G", "gbar0", "gbar", "den", "b0", "b", "theta")
     LINES_OPEN = (GIVEN, decayed_line(), Line("G", "{alpha}·{G0} + (1 − {alpha})·{g}²"))

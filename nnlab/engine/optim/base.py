@@ -112,6 +112,7 @@ class Optimizer:
     LINES: tuple = ()
     FIELDS: tuple = ("theta",)  # the names of the intermediates `update` returns, in order
     SCALAR_STATE: tuple = ()   # state entries that are one number for all coordinates
+    SQUARED: str | None = None  # the state entry that sums g² (the one that overflows first)
 
     def __init__(self, form="torch"):
         form = check_form(form)

@@ -105,7 +105,7 @@ def run_2d(optimizer: Optimizer, scalar_grad, x0, steps: int) -> np.ndarray:
         fail("x0", "a point with 2 coordinates", f"{x.size} coordinates")
     a, b = float(x[0]), float(x[1])
     sa, sb = {}, {}
-    upd = optimizer.update
+    upd, sq = optimizer.update, optimizer.SQUARED
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps):
             optimizer.t += 1
@@ -117,9 +117,10 @@ def run_2d(optimizer: Optimizer, scalar_grad, x0, steps: int) -> np.ndarray:
                 a = b = math.nan  # Python floats raise where numpy gives inf or nan
             path[k + 1, 0] = a
             path[k + 1, 1] = b
-            # x − x is 0 for a finite x and nan for ±inf or nan: one test for θ and the state
-            if (a - a) + (b - b) + sum(v - v for v in sa.values()) \
-                    + sum(v - v for v in sb.values()) != 0:
+            # x − x is 0 for a finite x and nan for ±inf or nan: one test for θ and for the sum
+            # of g² (an overflowing g² stalls θ without making it infinite: a divergence too)
+            if (a - a) + (b - b) + (0.0 if sq is None else (sa[sq] - sa[sq]) + (sb[sq] - sb[sq])) \
+                    != 0:
                 path[k + 1:] = np.nan
                 break
     for key in set(sa) & set(sb):  # leave the state as step() would: arrays of shape (2,) ...
