@@ -38,7 +38,7 @@ import numpy as np
 PACKAGE = "nnlab.data"
 EXTENSIONS = (".csv", ".csv.gz", ".json", ".npz")
 MAX_BYTES = 64 * 2**20          # the largest data file read (the course's largest: 45 kB)
-MAX_FIELD = 131_072             # the csv module's field limit, checked here with the line number
+MAX_FIELD = 131_072             # the csv module's field limit (csv.field_size_limit's default)
 MAX_JSON_DEPTH = 200
 QUOTE = 80                      # characters of a bad value quoted in a message
 
@@ -197,12 +197,12 @@ def load_csv(name, expected_columns=None, comment="#", fmt: CsvFormat | None = N
         line = line[:-1] if line.endswith("\r") else line
         if not line.strip() or line.lstrip().startswith(comment):
             continue
-        if len(line) > MAX_FIELD:
-            raise _damaged(label, f"line {n} has {len(line)} characters, more than the "
-                                  f"{MAX_FIELD} a field may have")
         try:
             cells = next(csv.reader([line], strict=True))
         except csv.Error as err:
+            if "field limit" in str(err):
+                raise _damaged(label, f"line {n} has a field longer than {MAX_FIELD} characters, "
+                                      "the most a field may have") from None
             raise _damaged(label, f"line {n} is not valid CSV ({err})") from None
         cells = [c.strip() for c in cells]
         if header is None:
