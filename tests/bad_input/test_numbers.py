@@ -16,15 +16,16 @@ Counts (tried / refused well / correct finite result), 2 December 2026:
     FINITE      21 tried, 21 correct finite results (mpmath at 60 digits, math.hypot, exact
                 identities, the saddle race re-run by hand)
     TORCH        3 tried, 3 equal to PyTorch float64 (Adam at |g| = 1e150, eps → 0, clipping)
-    EXPLORERS   18 control settings (lessons 4 + 1 + 8, race 5), 18 with their message inside
-                the explorer (no exception, no nan, the new settings' paths); 4 constructor
-                values, 4 refused well
-    total      106 cases tried: 64 refused well, 42 correct finite results or messages
+    EXPLORERS   72 control settings (lessons 4 + 1 + 8, the race on the saddle 5, the race's
+                9 numeric controls at min and max on 3 surfaces 54), 72 with their result or
+                message inside the explorer (no exception, no nan, the new settings' paths);
+                4 constructor values, 4 refused well
+    total      160 cases tried: 64 refused well, 96 correct finite results or messages
 
-The same file on the code before issue 16 (commit 3533c65): 13 of its 72 test items passed
+The same file on the code before issue 16 (commit 3533c65): 14 of its 73 test items passed
 (5 of the 41 REFUSED rows, 6 of the 21 FINITE rows, 1 of the 3 torch comparisons, the batch
-lesson); the others returned nan, inf, 0.0 or zeros, raised OverflowError, IndexError or numpy's
-own message, or took no step and only warned.
+lesson, the race's 54 extremes); the others returned nan, inf, 0.0 or zeros, raised
+OverflowError, IndexError or numpy's own message, or took no step and only warned.
 """
 from __future__ import annotations
 
@@ -363,3 +364,33 @@ def test_explorer_constructors_refuse_out_of_range_values():
                                (L.batch_explorer, {"seed": INF}, "seed:")):
         with pytest.raises(ValueError, match="^" + fragment):
             make(**kw)
+
+
+def test_the_race_at_the_extremes_of_every_control():
+    """Every optimizer, both forms, on three surfaces: each numeric control at its minimum and
+    maximum (the others left where they are) shows its result inside the explorer, never nan."""
+    from nnlab.views.optim_view import optimizer_explorer
+
+    e = optimizer_explorer()
+    c = e.controls
+    c["optimizers"].value = tuple(v for _, v in c["optimizers"].options)
+    c["form"].value = "both"
+    settings = 0
+    for surface in ("bowl", "rosenbrock", "saddle"):
+        c["surface"].value = surface
+        for name in ("lr", "gamma", "beta1", "beta2", "alpha", "eps", "steps", "k", "condition"):
+            ctl = c[name]
+            low, high = ctl.min, ctl.max
+            if hasattr(ctl, "base"):                 # a log slider: min and max are exponents
+                low, high = ctl.base ** low, ctl.base ** high
+            before = ctl.value
+            for value in (low, high):
+                ctl.value = value
+                settings += 1
+                assert e.problem == "", (surface, name, value, e.problem)
+                s = e.state()
+                assert _no_nan(s), (surface, name, value)
+                assert s["surface"] == surface
+            ctl.value = before
+    assert settings == 54
+    e.close()
