@@ -173,7 +173,7 @@ print("each output token has mean 0 and variance 1 (γ = 1, β = 0 at the start)
 # The transformer: embedding (a Dense layer), positional encoding, two encoder blocks (d_model
 # 16, 2 heads, feed-forward 32), a read-out of the last token. The GRU: notebook 08's
 # `SequenceModel("gru", ...)` with 32 hidden units. A third model is the same transformer
-# without positional encoding. (About 10 s of training.)
+# without positional encoding. (A few seconds of training.)
 # %%
 xs, ys, _, _ = TT.pointer_data(SEED)
 print("one sequence:", " ".join(chr(65 + int(np.argmax(v[:4]))) for v in xs[0, :8]),
@@ -257,10 +257,13 @@ print(f"{'T':>5} {'GRU steps':>10} {'GRU mult-adds':>14} {'attn steps':>11} {'at
 for T, g, a in zip(lengths, gru_c, att_c):
     print(f"{T:>5} {g['sequential_steps']:>10} {g['multiply_adds']:>14,} {a['sequential_steps']:>11} "
           f"{a['projections']:>11,} {a['scores_and_sum']:>13,}")
-print("the T² part overtakes the projections at T = 2E = 128")
 # %%
 TFIG.show(TFIG.draw_costs(lengths, gru_c, att_c))
 # %% [markdown]
+# The score-and-sum work 2·T²·E passes the projections' 4·T·E² once T > 2E (here 128); from
+# then on, doubling the length nearly quadruples the work. That is why long documents are a
+# transformer's weak point, and why so much research goes into cheaper attention.
+#
 # And the wall-clock time of one forward pass here (a batch of 8 sequences, width 32, one
 # BLAS thread for both), in numpy on this machine's CPU. Expect the GRU's time to grow in proportion to T — T Python
 # steps — and attention's to bend upwards once the T² part dominates. On a CPU with numpy the
