@@ -77,6 +77,10 @@ def test_positional_controls_and_the_length_limits_the_position(positions):
                 assert s["row"] == [round(float(v), 4) for v in pe[pos, :4]]
                 assert s["peak_at"] == pos and s["symmetric"]
                 assert positions.problem == ""
+    c["d_model"].value, c["length"].value, c["pos"].value = 16, 4, 1
+    assert positions.state()["far_alike"] is None          # no position 3 or more places away
+    c["pos"].value = 0
+    assert positions.state()["far_alike_at"] == 3
     c["length"].value, c["pos"].value = 64, 60
     c["length"].value = 10                       # the position follows, it is never out of range
     assert c["pos"].value == 9 and positions.state()["pos"] == 9

@@ -191,9 +191,14 @@ positional_claims = Claims("nnlab.views.transformer_view:positional_factory", [
     Claim("The similarity is largest at q = pos and the same k places before and after it.",
           "d_model=16; length=32; pos=12",
           lambda s: s["peak_at"] == 12 and s["symmetric"], "peak at 12, symmetric around it"),
-    Claim("With d_model = 2 there is only the fastest clock: the similarity swings down to "
-          "negative values (positions far apart can look alike).",
+    Claim("With d_model = 2 only the fastest clock is left: the similarity swings below zero, and "
+          "position 31, 19 places away, looks almost exactly like position 12 (0.99 of its "
+          "self-similarity; with d_model = 16 no position 3 or more places away gets above 0.81).",
           "d_model=2; length=32; pos=12",
-          lambda s: s["min_similarity"] < 0 and s["self_similarity"] == 1.0,
-          "with d_model = 2 the smallest similarity is negative"),
+          lambda s: s["min_similarity"] < 0 and s["far_alike_at"] == 31 and s["far_alike"] > 0.98,
+          "with d_model = 2 the smallest similarity is negative and position 31 is 0.99 alike"),
+    Claim("With d_model = 16, positions 3 or more places from position 12 are at most 0.81 as alike "
+          "as position 12 itself.",
+          "d_model=16; length=32; pos=12",
+          lambda s: s["far_alike"] < 0.81, "the largest far similarity ratio is below 0.81"),
 ])

@@ -186,9 +186,13 @@ class PositionalEncodingExplorer(Explorer):
         d, n, pos, pe, sim = self.result()
         k = min(pos, n - 1 - pos)        # how far the similarity can be compared on both sides
         sym = bool(np.allclose(sim[pos - k:pos][::-1], sim[pos + 1:pos + 1 + k], atol=1e-9))
+        far = np.where(np.abs(np.arange(n) - pos) >= 3, sim, -np.inf)   # 3 or more places away
+        at = int(np.argmax(far))
         return {"d_model": d, "length": n, "pos": pos, "row": [round(float(v), 4) for v in pe[pos, :4]],
                 "self_similarity": round(float(sim[pos]), 6), "peak_at": int(np.argmax(sim)),
-                "symmetric": sym, "min_similarity": round(float(np.min(sim)), 4)}
+                "symmetric": sym, "min_similarity": round(float(np.min(sim)), 4),
+                "far_alike_at": at if np.isfinite(far[at]) else None,
+                "far_alike": round(float(far[at] / sim[pos]), 4) if np.isfinite(far[at]) else None}
 
     def update(self) -> None:
         d, n, pos, pe, sim = self.result()
