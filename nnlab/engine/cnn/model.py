@@ -194,6 +194,7 @@ def progress_bar(done, total, width=24, **metrics) -> str:
     """A text progress bar: [#########...............]  3/8  loss 0.4321  acc 0.912."""
     done = V.positive_int("done", done, minimum=0)
     total = V.positive_int("total", total)
+    width = V.positive_int("width", width, maximum=200)
     filled = int(round(width * min(done, total) / total))
     bar = "#" * filled + "." * (width - filled)
     extra = "".join(f"  {k} {v:.4f}" if isinstance(v, float) else f"  {k} {v}"
