@@ -174,3 +174,13 @@ def test_modes_covered_counts_shares():
 def test_bad_input_names_the_argument(call, start):
     with pytest.raises(ValueError, match=f"^{start}"):
         call()
+
+
+def test_against_a_confident_discriminator_the_minimax_generator_crawls():
+    runs = {}
+    for loss in G.LOSSES:
+        gan = G.GAN(seed=0, loss=loss)
+        gan.train_discriminator(300)
+        runs[loss] = gan.run(200, every=100)
+    assert runs["minimax"].frames[-1].modes < runs["non-saturating"].frames[-1].modes
+    assert runs["minimax"].frames[-1].near < runs["non-saturating"].frames[-1].near
