@@ -152,6 +152,20 @@ GATES = {
 GATE_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1.0]])
 
 
+def largest_weights(names, w, k: int = 3, decimals: int = 2) -> list[tuple[str, float]]:
+    """The `k` weights of largest magnitude as printed (rounded to `decimals`), with their names.
+
+    Weights that print alike are ordered positive first, then as in `names`: sorting the raw
+    floats let last-bit differences between numpy builds (CPython's, Pyodide's in the browser)
+    swap two weights of equal size (temp=H +7.24 and temp=G -7.24 in notebook 01).
+    """
+    k = V.positive_int("k", k)
+    pairs = list(zip(names, (float(v) for v in w)))
+    order = sorted(range(len(pairs)), key=lambda i: (-round(abs(pairs[i][1]), decimals),
+                                                      -np.sign(round(pairs[i][1], decimals)), i))
+    return [pairs[i] for i in order[:k]]
+
+
 def gate_rows(w1: float, w2: float, b: float, gate: str, activation="step") -> dict:
     """The neuron on the four rows of a truth table: inputs, targets, z, y, which rows are right
     (y ≥ 0.5 where the target is 1, y < 0.5 where it is 0) and how many."""

@@ -147,14 +147,14 @@ print(X_play.astype(int))
 # Train one sigmoid neuron on the four rows with the delta rule of notebook 02,
 # Δwi = η·δ·xi with δ = y(1 − y)(t − y):
 # %%
-from nnlab.engine.neuron import train_neuron
+from nnlab.engine.neuron import largest_weights, train_neuron
 
 w_play, b_play, loss_play = train_neuron(X_play, t_play, lr=1.0, epochs=2000)
 _, y_play = neuron(X_play, w_play, b_play, "sigmoid")
 print(f"loss ½Σ(t − y)²: {loss_play[0]:.4f} at the start, {loss_play[-1]:.4f} after 2000 epochs")
 for row, t_i, y_i in zip(table.rows, t_play, y_play):
     print(f"{', '.join(row[:-1])}: target {t_i:.0f}, neuron {y_i:.3f}")
-print("largest weights:", ", ".join(f"{n} {v:+.2f}" for n, v in sorted(zip(names, w_play), key=lambda p: -abs(p[1]))[:3]))
+print("largest weights:", ", ".join(f"{n} {v:+.2f}" for n, v in largest_weights(names, w_play, 3)))
 assert np.all((y_play >= 0.5) == (t_play == 1))  # all four rows right
 # %% [markdown]
 # Four rows are easy to fit; with so little data the neuron simply picks the columns that

@@ -27,8 +27,8 @@ def site_url():
 
 
 @pytest.fixture(scope="session")
-def offline_context(site_url):
-    """One browser context for every notebook (its HTTP cache is the learner's warm cache);
+def offline_browser(site_url):
+    """`new_context()` gives a fresh profile (empty cache, a learner's first visit) in which
     requests to any origin but the site's are aborted and kept in `context.blocked`."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make test-site`, which installs Debian's chromium")
@@ -36,19 +36,20 @@ def offline_context(site_url):
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        blocked: list[str] = []
 
-        def route(r):
-            if r.request.url.startswith(site_url + "/") or r.request.url == site_url:
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-        context.route("**/*", route)
-        context.blocked = blocked
-        yield context
-        context.close()
+        def new_context():
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context.blocked = []
+
+            def route(r):
+                if r.request.url.startswith(site_url + "/") or r.request.url == site_url:
+                    r.continue_()
+                else:
+                    context.blocked.append(r.request.url)
+                    r.abort()
+            context.route("**/*", route)
+            return context
+        yield new_context
         browser.close()
 
 

@@ -137,3 +137,20 @@ def test_blas_and_environment_under_pyodide(monkeypatch):
     monkeypatch.setattr(sys, "platform", "linux")
     assert "runtime:" not in environment.environment_report(seed=0)
     assert ROOT.exists()
+
+
+def test_largest_weights_print_the_same_on_every_numpy_build():
+    """Notebook 01's tie (temp=H +7.24, temp=G -7.24) sorted the other way in Pyodide, whose
+    numpy left |temp=G| a last bit larger: the order now depends only on what is printed."""
+    from nnlab.engine.neuron import largest_weights
+
+    names = ["a", "temp=H", "temp=G", "wind=H", "wind=L"]
+    w = [0.1, 7.237459251739828, -7.237459251739828, -3.5128218866278806, 3.5128218866278824]
+    expected = ["temp=H", "temp=G", "wind=L"]
+    assert [n for n, _ in largest_weights(names, w, 3)] == expected
+    w[2] -= 1e-15  # as in the browser
+    w[3], w[4] = -3.5128218866278830, 3.5128218866278800
+    assert [n for n, _ in largest_weights(names, w, 3)] == expected
+    assert [n for n, _ in largest_weights(names, [1.0, -2.0, 3.0, 0.5, 0.0], 2)] == ["temp=G", "temp=H"]
+    with pytest.raises(ValueError, match="^k: "):
+        largest_weights(names, w, 0)
