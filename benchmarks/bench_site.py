@@ -76,7 +76,7 @@ def node_breakdown() -> dict:
     line = [ln for ln in res.stdout.splitlines() if ln.startswith("{")]
     if not line:
         return {"error": (res.stderr or res.stdout).strip()[-300:]}
-    return {k: round(v / 1000, 1) for k, v in json.loads(line[-1]).items()}
+    return {k.removesuffix("_ms") + "_s": round(v / 1000, 1) for k, v in json.loads(line[-1]).items()}
 
 
 def open_and_run(page, url: str, kernel: str) -> dict:
