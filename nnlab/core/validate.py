@@ -156,3 +156,11 @@ def class_labels(name: str, labels, n_classes: int, count: int | None = None) ->
     if raw.size and (raw.min() < 0 or raw.max() >= n_classes):
         fail(name, f"class numbers from 0 to {n_classes - 1}", f"{raw.min():g}..{raw.max():g}")
     return raw.astype(int)
+
+
+SEED_MAX = 2 ** 32 - 1   # the seeds of nnlab: whole numbers 0 .. 2**32 − 1 (the exercise contract)
+
+
+def check_seed(value, name: str = "seed") -> int:
+    """A seed for np.random.default_rng: a whole number from 0 to 2**32 − 1."""
+    return positive_int(name, value, minimum=0, maximum=SEED_MAX)

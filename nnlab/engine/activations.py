@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core import functional as F
-from ..core.validate import fail, finite_array, finite_number, finite_result, positive_int
+from ..core.validate import check_seed, fail, finite_array, finite_number, finite_result, positive_int
 
 
 # ---- numerics -------------------------------------------------------------------------------
@@ -309,7 +309,7 @@ def dying_relu_run(lr=0.5, steps=20, w=1.0, b=0.5, seed=0, n=50):
     steps = positive_int("steps", steps, minimum=1, maximum=10000)
     w = finite_number("w", w)
     b = finite_number("b", b)
-    rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(check_seed(seed))
     x = rng.uniform(-1.0, 1.0, positive_int("n", n, minimum=1, maximum=1_000_000))
     y = 2.0 * x + 1.0
     hist = {k: [] for k in ("w", "b", "loss", "active", "dw", "db")}

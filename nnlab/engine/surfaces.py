@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core.validate import fail, finite_array, finite_number, finite_result, positive_int
+from ..core.validate import check_seed, fail, finite_array, finite_number, finite_result, positive_int
 
 MAX_GRID = 2000          # grid points per axis (2000² values: 32 MB)
 MAX_EXAMPLES = 1_000_000  # make_linreg's n
@@ -57,7 +57,7 @@ class Surface:
         g = self.g
         if self.noise == 0:
             return GradFn(lambda p: np.array(g(p[0], p[1])), g)
-        rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
+        rng = np.random.default_rng(check_seed(seed))
         s = self.noise
 
         def scalar(x, y):
@@ -145,7 +145,7 @@ LINREG_TRUE = {"w": 3.0, "b": 2.0, "noise": 1.0, "n": 200}
 
 def make_linreg(seed=0, n=200, w=3.0, b=2.0, noise=1.0):
     """The synthetic data of data/linreg.csv: x ~ U(−2, 2), y = w·x + b + N(0, noise²)."""
-    rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(check_seed(seed))
     n = positive_int("n", n, minimum=2, maximum=MAX_EXAMPLES)
     x = rng.uniform(-2.0, 2.0, n)
     y = finite_number("w", w) * x + finite_number("b", b) + finite_number(
@@ -189,7 +189,7 @@ def linreg_path(x, y, batch_size, lr=0.05, steps=100, seed=0, start=(-1.0, -1.0)
     bs = positive_int("batch_size", batch_size, minimum=1, maximum=x.size)
     lr = finite_number("lr", lr, minimum=0.0, strict_min=True)
     steps = positive_int("steps", steps, minimum=0, maximum=MAX_STEPS)
-    rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(check_seed(seed))
     theta = finite_array("start", start, shape=(2,)).copy()
     path = np.empty((steps + 1, 2))
     path[0] = theta

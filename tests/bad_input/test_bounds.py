@@ -10,10 +10,10 @@ their messages must stay under 300 characters. WITHIN checks that sizes inside t
 work and give the numbers an independent route (the closed forms) gives.
 
 Counts (tried / refused well / correct finite result), 2 December 2026:
-    BOUNDED  42 tried, 42 refused well (one line naming the size's argument)
+    BOUNDED  45 tried, 45 refused well (one line naming the size's argument)
     SHORT     6 tried, 6 refused well in under 300 characters
     WITHIN    4 tried, 4 correct results inside the limits
-    total    52 cases tried: 48 refused well, 4 correct finite results
+    total    55 cases tried: 51 refused well, 4 correct finite results
 """
 from __future__ import annotations
 
@@ -79,6 +79,9 @@ BOUNDED = [
     ("CNN 100 layers", lambda: cnn.CNN(conv_channels=(2,) * 100), "conv_channels:"),
     ("CNN in_shape 10**5", lambda: cnn.CNN(in_shape=(1, 10 ** 5, 10 ** 5)), "in_shape:"),
     ("CNN n_classes 10**7", lambda: cnn.CNN(n_classes=10 ** 7), "n_classes:"),
+    ("CNN seed 2**40", lambda: cnn.CNN(seed=2 ** 40), "seed:"),
+    ("rnn task seed 10**100", lambda: TK.sentiment_task(seed=10 ** 100), "seed:"),
+    ("surface noise seed -1", lambda: S.surface("noisy_bowl").gradient_fn(seed=-1), "seed:"),
     ("progress_bar width 10**10", lambda: cnn.progress_bar(1, 2, width=10 ** 10), "width:"),
     ("CNN.fit epochs 10**9", lambda: cnn.CNN().fit(np.zeros((2, 8, 8)), [0, 1], epochs=10 ** 9),
      "epochs:"),

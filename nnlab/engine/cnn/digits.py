@@ -30,7 +30,7 @@ def train_test_split(labels, test_fraction=0.25, seed=0) -> Split:
     y = np.asarray(labels)
     frac = V.finite_number("test_fraction", test_fraction, minimum=0, maximum=1, strict_min=True,
                            strict_max=True)
-    rng = np.random.default_rng(V.positive_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(V.check_seed(seed))
     train, test = [], []
     for c in np.unique(y):
         idx = rng.permutation(np.flatnonzero(y == c))

@@ -71,7 +71,7 @@ class CNN:
         p = V.positive_int("pool", pool, maximum=min(h, w))
         if h % p or w % p:
             V.fail("pool", f"a size that divides the image {h}×{w}", p)
-        self.seed = V.positive_int("seed", seed, minimum=0)
+        self.seed = V.check_seed(seed)
         rng = np.random.default_rng(self.seed)
         self.in_shape = (c, h, w)
         self.n_classes = n_classes = V.positive_int("n_classes", n_classes, minimum=2,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...core.validate import positive_int
+from ...core.validate import check_seed, positive_int
 from .boxes import cxcywh_to_xyxy, iou_matrix, xyxy_to_cxcywh
 
 SCENE_CLASSES = ("rectangle", "ellipse", "triangle")
@@ -26,7 +26,7 @@ class Scene:
 
 def synthetic_scene(seed: int = 0, size: int = 64, n_objects: int = 3) -> Scene:
     """Coloured shapes on a noisy, smoothly shaded background; the boxes are known exactly."""
-    sd = positive_int("seed", seed, minimum=0)
+    sd = check_seed(seed)
     n = positive_int("size", size, minimum=16, maximum=1024)
     k = positive_int("n_objects", n_objects, minimum=1, maximum=8)
     rng = np.random.default_rng(sd)
@@ -74,7 +74,7 @@ def scored_detections(seed: int = 0, per_object: int = 6, n_false: int = 4, size
     """A scene and scored detections on it, as a detector fires them before NMS: `per_object`
     jittered boxes around each object (scores falling by about 0.1 each) and `n_false` weak
     false alarms. Returns (scene, K×4 xyxy boxes clipped to the image, K scores in (0, 1))."""
-    sd = positive_int("seed", seed, minimum=0)
+    sd = check_seed(seed)
     k = positive_int("per_object", per_object, maximum=10)
     nf = positive_int("n_false", n_false, minimum=0, maximum=100)
     scene = synthetic_scene(sd, size=size, n_objects=3)

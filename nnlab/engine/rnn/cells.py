@@ -234,7 +234,7 @@ def init_params(cell: str, input_size: int, hidden_size: int, seed: int = 0,
     i = V.positive_int("input_size", input_size, maximum=MAX_SIZE)
     h = V.positive_int("hidden_size", hidden_size, maximum=MAX_SIZE)
     scale = V.finite_number("scale", scale)
-    rng = np.random.default_rng(V.positive_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(V.check_seed(seed))
     k = 1.0 / np.sqrt(h)
     return {"W_ih": rng.uniform(-k, k, (G * h, i)), "W_hh": scale * rng.uniform(-k, k, (G * h, h)),
             "b_ih": rng.uniform(-k, k, G * h) if bias else None,

@@ -48,7 +48,7 @@ def gradient_flow(cell: str, T: int = 20, scale: float = 1.0, hidden_size: int =
     scale = V.finite_number("scale", scale, minimum=0.0)
     gate_bias = V.finite_number("gate_bias", gate_bias)
     nonlinearity = V.choice("nonlinearity", nonlinearity, NONLINEARITIES)
-    Q, W_ih, v, xs = _flow_setup(cell, T, H, V.positive_int("seed", seed, minimum=0))
+    Q, W_ih, v, xs = _flow_setup(cell, T, H, V.check_seed(seed))
     G = n_gates(cell)
     b = np.zeros(G * H)
     set_gate_bias(cell, b, H, gate_bias)

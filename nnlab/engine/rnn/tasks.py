@@ -33,7 +33,7 @@ def first_symbol_task(n: int = 256, T: int = 30, k: int = 4, noise: float = 1.0,
     noise = V.finite_number("noise", noise, minimum=0.0)
     nd = V.positive_int("noise_dims", noise_dims, minimum=0, maximum=MAX_SYMBOLS)
     V.work_limit("n", T * n * (k + nd), MAX_NUMBERS, "inputs T·n·(k + noise_dims)")
-    rng = np.random.default_rng(V.positive_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(V.check_seed(seed))
     sym = rng.integers(0, k, n)
     xs = np.zeros((T, n, k + nd))
     xs[0, np.arange(n), sym] = 1.0
@@ -49,7 +49,7 @@ def sentiment_task(n: int = 400, T: int = 6, seed: int = 0):
     """
     n = V.positive_int("n", n, maximum=MAX_SEQUENCES)
     T = V.positive_int("T", T, maximum=MAX_T)
-    rng = np.random.default_rng(V.positive_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(V.check_seed(seed))
     vocab = ("great", "good", "plot", "the", "acting", "bad", "awful")
     score = np.array([2, 1, 0, 0, 0, -1, -2])
     words = rng.integers(0, len(vocab), (T, n))
@@ -67,7 +67,7 @@ def wave_task(n: int = 200, T: int = 10, period: float = 8.0, seed: int = 0):
     n = V.positive_int("n", n, maximum=MAX_SEQUENCES)
     T = V.positive_int("T", T, maximum=MAX_T)
     period = V.finite_number("period", period, minimum=0.0, strict_min=True)
-    rng = np.random.default_rng(V.positive_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(V.check_seed(seed))
     a = rng.uniform(0.5, 1.5, n)
     xs = np.zeros((T, n, 1))
     xs[0, :, 0] = a
@@ -83,7 +83,7 @@ def repeat_tagging_task(n: int = 300, T: int = 10, k: int = 3, seed: int = 0):
     T = V.positive_int("T", T, maximum=MAX_T)
     k = V.positive_int("k", k, minimum=2, maximum=MAX_SYMBOLS)
     V.work_limit("n", T * n * k, MAX_NUMBERS, "inputs T·n·k")
-    rng = np.random.default_rng(V.positive_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(V.check_seed(seed))
     sym = rng.integers(0, k, (T, n))
     tags = np.zeros((T, n), dtype=int)
     tags[1:] = (sym[1:] == sym[:-1]).astype(int)
