@@ -173,7 +173,7 @@ def nnlab_wheel() -> Path:
         for name in ("nnlab", "data"):  # data/: for when pyproject.toml makes it package data
             if (ROOT / name).is_dir():
                 shutil.copytree(ROOT / name, src / name, ignore=skip)
-        run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+        run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
              "-w", str(out), str(src)])
     found = sorted(out.glob("nnlab-*.whl"))
     if not found:
