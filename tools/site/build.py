@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -160,8 +161,11 @@ def pypi_wheel(file_name: str, expected: str | None) -> Path:
 
 
 def nnlab_wheel() -> Path:
-    out = CACHE / "nnlab-wheel"
-    shutil.rmtree(out, ignore_errors=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for old in CACHE.glob("nnlab-wheel-*"):  # earlier builds' (two builds at once keep their own)
+        if time.time() - old.stat().st_mtime > 3600:
+            shutil.rmtree(old, ignore_errors=True)
+    out = Path(tempfile.mkdtemp(prefix="nnlab-wheel-", dir=CACHE))
     with tempfile.TemporaryDirectory() as tmp:
         # build from a copy of the package sources, so the checkout gets no build/ or egg-info
         src = Path(tmp) / "src"
