@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "nnlab"
 LAYERS = {"core": 0, "engine": 1, "course": 2, "views": 3}
 TOP = 4
-TOP_LEVEL = {"__init__", "__main__", "cli", "export", "editions", "hub"}   # the modules allowed beside the layer folders
+# the modules allowed beside the layer folders
+TOP_LEVEL = {"__init__", "__main__", "cli", "export", "editions", "hub"}
 
 
 def is_private(name: str) -> bool:
