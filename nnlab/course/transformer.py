@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import validate as V
 from ..engine import attention as ATT
 from ..engine import transformer as TF
 from ..engine.transformer import parallel as P
 from .claims import Claim, Claims
-from .exercises import Exercise, ExerciseSet
+from .exercises import Exercise, ExerciseSet, variant_rng, variant_seed
 
 # notes 001, the last section, as transcribed (the year slip is discussed in notebook 08)
 ENTER_TRANSFORMERS = (
@@ -158,8 +157,8 @@ def _cost_exercise(rng) -> Exercise:
 def exercise_set(seed: int = 0) -> ExerciseSet:
     """Notebook 11's exercises; seed 0 is the committed notebook's numbers, any other seed (0 to
     2**32 − 1) draws other numbers. Nothing is computed until an answer or solution is asked for."""
-    seed = V.positive_int("seed", seed, minimum=0, maximum=2**32 - 1)
-    rng = np.random.default_rng(seed)
+    seed = variant_seed(seed)
+    rng = variant_rng(seed)
     makers = (_weight_exercise, _pe_exercise, _norm_exercise, _params_exercise, _cost_exercise)
     return ExerciseSet("Transformers", [make(rng) for make in makers], seed=seed)
 
