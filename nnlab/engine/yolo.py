@@ -37,7 +37,7 @@ import numpy as np
 from ..core import atomic
 from ..core.data import MAX_BYTES, short
 from ..core.validate import fail, finite_array, finite_number, positive_int
-from .detection.boxes import cxcywh_to_xyxy, xyxy_to_yolo
+from .detection.boxes import as_boxes, cxcywh_to_xyxy, xyxy_to_yolo
 
 
 # -- the grid -----------------------------------------------------------------------------------
@@ -266,22 +266,23 @@ def labels_from_boxes(boxes_xyxy, class_ids, image_width, image_height) -> list[
 
     Every box must lie inside the image and have a width and a height > 0; every class id must
     be a whole number >= 0 (1.7 or −1 are refused, never rounded)."""
-    y = xyxy_to_yolo(boxes_xyxy, image_width, image_height)
+    w = finite_number("image_width", image_width, minimum=0.0)
+    h = finite_number("image_height", image_height, minimum=0.0)
+    b = as_boxes("boxes_xyxy", boxes_xyxy, "xyxy")
     ids = finite_array("class_ids", class_ids, ndim=1)
-    if ids.shape[0] != y.shape[0]:
-        fail("class_ids", f"one class id per box ({y.shape[0]})", f"{ids.shape[0]} ids")
+    if ids.shape[0] != b.shape[0]:
+        fail("class_ids", f"one class id per box ({b.shape[0]})", f"{ids.shape[0]} ids")
     bad = np.flatnonzero((ids < 0) | (ids != np.floor(ids)))
     if bad.size:
         fail(f"class_ids[{bad[0]}]", "a whole number >= 0", float(ids[bad[0]]))
-    b = np.asarray(boxes_xyxy, dtype=float).reshape(-1, 4)
-    w, h = float(image_width), float(image_height)
     outside = np.flatnonzero((b[:, 0] < 0) | (b[:, 1] < 0) | (b[:, 2] > w) | (b[:, 3] > h))
     if outside.size:
         k = outside[0]
         fail(f"boxes_xyxy[{k}]", f"a box inside the {w:g}×{h:g} image (0 <= x1, y1; x2 <= {w:g}, "
                                  f"y2 <= {h:g})", b[k].tolist())
-    flat = np.flatnonzero((y[:, 2] <= 0) | (y[:, 3] <= 0))
+    flat = np.flatnonzero((b[:, 2] <= b[:, 0]) | (b[:, 3] <= b[:, 1]))
     if flat.size:
         k = flat[0]
         fail(f"boxes_xyxy[{k}]", "a box with width and height > 0 (x2 > x1, y2 > y1)", b[k].tolist())
+    y = xyxy_to_yolo(b, image_width, image_height)
     return [YoloLabel(int(c), *map(float, row)) for c, row in zip(ids, y)]

@@ -300,6 +300,18 @@ def test_labels_from_boxes(what, boxes, ids, fragment):
     refused(lambda: Y.labels_from_boxes(boxes, ids, 400, 400), fragment)
 
 
+XYXY_TO_YOLO_ROWS = [r for r in BOX_ROWS if r[3].startswith("boxes_xyxy")]
+
+
+@pytest.mark.parametrize("what, boxes, ids, fragment", XYXY_TO_YOLO_ROWS,
+                         ids=[r[0] for r in XYXY_TO_YOLO_ROWS])
+def test_xyxy_to_yolo_refuses_the_same_boxes(what, boxes, ids, fragment):
+    from nnlab.engine.detection import xyxy_to_yolo
+
+    k = fragment.split("[")[1].split("]")[0]
+    refused(lambda: xyxy_to_yolo(boxes, 400, 400), f"boxes[{k}]: expected a box inside the image")
+
+
 # -- the atomic writer ---------------------------------------------------------------------------------
 def test_a_failure_mid_write_leaves_the_old_file(tmp_path, monkeypatch):
     p = tmp_path / "labels.txt"

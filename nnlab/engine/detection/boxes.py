@@ -147,9 +147,20 @@ def _image_size(image_width, image_height):
 
 
 def xyxy_to_yolo(boxes, image_width, image_height) -> np.ndarray:
-    """Pixel corners → YOLO's (x_center, y_center, width, height), each divided by the image size."""
+    """Pixel corners → YOLO's (x_center, y_center, width, height), each divided by the image size.
+
+    A label file holds boxes inside the image with a size: a box reaching outside the image or
+    with no width or height is refused (naming the first such box), not written as a label that
+    YOLO's loaders would clip or drop."""
     iw, ih = _image_size(image_width, image_height)
-    c = xyxy_to_cxcywh(boxes)
+    b = as_boxes("boxes", boxes, "xyxy")
+    outside = (b[:, 0] < 0) | (b[:, 1] < 0) | (b[:, 2] > iw) | (b[:, 3] > ih)
+    empty = (b[:, 2] <= b[:, 0]) | (b[:, 3] <= b[:, 1])
+    if np.any(outside | empty):
+        k = int(np.flatnonzero(outside | empty)[0])
+        what = "has no width or height" if empty[k] else f"reaches outside the {iw:g}×{ih:g} image"
+        fail(f"boxes[{k}]", f"a box inside the image with x1 < x2 and y1 < y2 (this one {what})")
+    c = xyxy_to_cxcywh(b)
     return c / np.array([iw, ih, iw, ih])
 
 
