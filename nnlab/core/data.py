@@ -64,6 +64,7 @@ FORMATS = {
     "bank_vectors.csv": CsvFormat(("word", "money", "nature", "grammar"), 12,
                                   ("money", "nature", "grammar")),
     "digits.npz": {"images": ArrayFormat(("N", 8, 8), 0, 16), "labels": ArrayFormat(("N",), 0, 9)},
+    "grace_hopper.npz": {"rgb": ArrayFormat((600, 512, 3), 0, 255)},
 }
 
 

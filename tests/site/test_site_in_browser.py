@@ -111,7 +111,6 @@ def clean(text: str) -> str:
 
 # Known differences, found by this test on 2026-12-02 and not yet fixed in nnlab (issue 12):
 KNOWN_DIFFERENCES = {
-    "06_convolution": "state() rounds map_min/map_max to 3 digits in Pyodide (-2.742 vs -2.7418)",
     "09_object_detection": "the YOLO error names the file by its path (site-packages in the browser)",
     "11_transformers": "far_alike_at: a tie between positions 2 and 14 resolved the other way",
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...core import validate as V
+from ...core.data import load_npz
 
 FILTERS = {
     "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
@@ -25,7 +26,7 @@ FILTERS = {
 # the weight sliders' range: wide enough for every filter above (sharpen's centre is 5)
 KERNEL_LIMIT = float(max(3, np.ceil(max(np.abs(np.asarray(k, dtype=float)).max() for k in FILTERS.values()))))
 
-PHOTO = "grace_hopper.jpg"
+PHOTO = "grace_hopper.jpg"   # matplotlib's sample image; its decoded pixels: data/grace_hopper.npz
 
 
 def filter_kernel(name) -> np.ndarray:
@@ -52,14 +53,10 @@ def downsample(image, factor) -> np.ndarray:
 
 
 def load_photo(factor=4) -> np.ndarray:
-    """Grace Hopper's portrait from matplotlib's sample data, grayscale in [0, 1], downsampled."""
-    import matplotlib.cbook as cbook
-    import matplotlib.image as mimage
+    """Grace Hopper's portrait (matplotlib's sample image), grayscale in [0, 1], downsampled.
 
-    try:
-        path = cbook.get_sample_data(PHOTO, asfileobj=False)
-        rgb = mimage.imread(path)
-    except (OSError, ValueError) as err:
-        raise ValueError(f"{PHOTO}: matplotlib's sample image could not be read ({err}); "
-                         "reinstall matplotlib") from None
+    The pixels are read from data/grace_hopper.npz, the JPEG decoded once (matplotlib 3.11,
+    Pillow 13): JPEG decoders differ in the last bits of a pixel, and the browser edition's
+    Pillow printed other feature-map values than CPython's."""
+    rgb = load_npz("grace_hopper.npz")["rgb"]
     return downsample(to_grayscale(rgb), factor)
