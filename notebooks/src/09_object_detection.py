@@ -369,13 +369,13 @@ yolo_grid_figure(labels, S=13)
 # A file with one mistake of each kind: strict reading raises one error listing every bad line;
 # `lenient=True` returns the valid lines *and* the problems, so nothing is lost silently.
 # %%
-bad = os.path.relpath(data_path("yolo_malformed.txt"))
+bad = data_path("yolo_malformed.txt")
 try:
     Y.read_labels(bad, class_names=CLASSES)
 except ValueError as err:
     print(type(err).__name__)
-    for p in err.problems:
-        print(" ", p)
+    for p in err.problems:   # each names the file (here by its name: the folder depends on the install)
+        print(" ", p.replace(str(bad), bad.name))
 good, problems = Y.read_labels(bad, class_names=CLASSES, lenient=True)
 print("valid lines kept:", [(lab.line, CLASSES[lab.class_id]) for lab in good])
 assert len(problems) == 4

@@ -109,17 +109,8 @@ def clean(text: str) -> str:
     return "\n".join(ln for ln in text.strip().splitlines() if not ln.startswith("runtime: ")).strip()
 
 
-# Known differences, found by this test on 2026-12-02 and not yet fixed in nnlab (issue 12):
-KNOWN_DIFFERENCES = {
-    "09_object_detection": "the YOLO error names the file by its path (site-packages in the browser)",
-    "11_transformers": "far_alike_at: a tie between positions 2 and 14 resolved the other way",
-}
-
-
 def test_printed_output_is_the_committed_one(ran):
     """What the notebook prints in the browser's Pyodide equals what strict nbval compares."""
-    if ran.notebook.stem in KNOWN_DIFFERENCES:
-        pytest.xfail(KNOWN_DIFFERENCES[ran.notebook.stem])
     shown = ran.page.evaluate(PRINTED_JS)
     differ = [(k, want, shown[k]) for k, want in committed_prints(ran.notebook)
               if k < len(shown) and clean(want) != clean(shown[k])]
