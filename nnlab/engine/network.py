@@ -177,7 +177,7 @@ class Network:
         biases: None or False (no biases), True (all drawn), or {'b3': 0.35, ...} (rest drawn)."""
         layers = parse_layers(layers)
         acts = parse_activations(activation, len(layers) - 1)
-        seed = V.positive_int("seed", seed, minimum=0)
+        seed = V.check_seed(seed)
         rng = np.random.default_rng(seed)
         proto = cls(layers, acts, [np.zeros((a, b)) for a, b in zip(layers, layers[1:])])
         given_w = dict(weights or {})

@@ -115,6 +115,8 @@ REFUSED = [
      "stride:"),
     ("conv2d padding 10**400", lambda: C.conv2d(np.ones((3, 3)), np.ones((2, 2)),
                                                 padding=10 ** 400), "padding:"),
+    ("Network seed 10**400", lambda: __import__("nnlab.engine.network", fromlist=["Network"])
+     .Network.build("2,2,1", seed=10 ** 400), "seed: expected a whole number from 0 to 4294967295"),
     ("CNN seed inf", lambda: cnn.CNN(seed=INF), "seed:"),
     ("conv2d sum overflow", lambda: C.conv2d(np.full((2, 2), 1e200), np.full((2, 2), 1e200)),
      "weight:"),
