@@ -158,3 +158,27 @@ def test_truth_table_panel_draws_the_line_of_the_weights_after_each_update(perce
             assert np.allclose(w0 + w1 * np.asarray(xs) + w2 * np.asarray(ys), 0)
         rx, ry = perceptron.ring.get_data()
         assert (rx[0], ry[0]) == tuple(u.x[1:])      # the row just seen is ringed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("factory", ["perceptron_explorer", "line_fit_explorer"])
+def test_storm_on_the_main_control(factory):
+    """400 changes of the main control in a row: no problem shown, no pyplot figure, state kept."""
+    import matplotlib.pyplot as plt
+
+    from nnlab.views import perceptron_view
+
+    ex = getattr(perceptron_view, factory)()
+    try:
+        control = ex.main
+        lo, hi = control.min, control.max
+        ramp = np.linspace(lo, hi, 21)
+        values = np.concatenate([ramp, ramp[::-1]])
+        for k in range(400):
+            v = values[k % len(values)]
+            control.value = int(round(v)) if isinstance(control.value, int) else float(v)
+        assert not ex.problem and plt.get_fignums() == []
+        key = "m" if factory == "line_fit_explorer" else "update"
+        assert ex.state()[key] == control.value
+    finally:
+        ex.close()
