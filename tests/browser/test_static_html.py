@@ -15,7 +15,7 @@ import pytest
 
 from nnlab.export import export_html
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, NOTEBOOKS
+from .conftest import NOTEBOOKS
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -31,12 +31,12 @@ def pages(tmp_path_factory):
     server.shutdown()
 
 
-def test_every_page_works_offline_with_pictures_controls_and_typeset_math(pages):
+def test_every_page_works_offline_with_pictures_controls_and_typeset_math(pages, browser):
     base, out = pages
     foreign: list[str] = []
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
+    context = browser.new_context()       # the session's Chromium (a second Playwright would clash)
+    try:
+        page = context.new_page()
 
         def route(r):
             if r.request.url.startswith(base):
@@ -65,6 +65,7 @@ def test_every_page_works_offline_with_pictures_controls_and_typeset_math(pages)
             if "$" in html and nb.stem.startswith(("06", "09")):
                 page.wait_for_selector(".MathJax_CHTML", timeout=30_000)
                 typeset += page.locator(".MathJax_CHTML").count()
-        browser.close()
+    finally:
+        context.close()
     assert foreign == []
     assert typeset > 0
